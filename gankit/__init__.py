@@ -1,0 +1,24 @@
+"""gankit: the tested helpers behind the GAN curriculum's notebooks.
+
+`import gankit` configures the GPUs once (memory growth) and prints a one-line device report
+(set `GANKIT_QUIET=1` to silence it).
+"""
+
+import os
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up noise out
+
+from gankit import runtime  # noqa: E402
+
+runtime.configure_gpus()
+
+from gankit import data, losses, metrics, models, plots, results, training  # noqa: E402
+from gankit.runtime import budget, device_report, seed, smoke, strategy  # noqa: E402
+
+__version__ = "0.1.0"
+__all__ = ["data", "losses", "metrics", "models", "plots", "results", "training", "runtime",
+           "budget", "device_report", "seed", "smoke", "strategy"]
+
+if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):
+    print(runtime.device_report())

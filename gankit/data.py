@@ -1,0 +1,280 @@
+"""Datasets: the generated toy data of chapters 01–02 and real image sets.
+
+Every image loader follows one resolution order:
+
+1. the offline pack: `$GANKIT_DATA_DIR/<name>.npz` (uint8 arrays, loaded without pickle);
+2. the real source through TensorFlow Datasets, when it is already on disk or the network is up;
+3. in smoke mode only, a generated stand-in of the same shape, announced in the output.
+
+Full mode never falls back silently: with no pack and no network it raises `DatasetUnavailable`
+within seconds, saying how to get the data (tfds would otherwise retry its download for minutes).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from pathlib import Path
+
+import numpy as np
+import tensorflow as tf
+
+from gankit import runtime
+
+SMOKE_IMAGES = 512  # images kept from each split in smoke mode
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class DatasetUnavailable(RuntimeError):
+    """The dataset is in neither the offline pack nor reachable through its real source."""
+
+
+# ---------------------------------------------------------------------------- validation
+
+def check_images(images, name: str = "images", shape=None, value_range=(-1.0, 1.0)):
+    """Check a batch of images and return it as a float32 NumPy array.
+
+    `shape` is the expected shape of one image, e.g. (28, 28, 1); `None` entries match anything.
+    `value_range` is the range the values must lie in; images in [0, 255] where [-1, 1] is
+    expected are the most common mistake, and the error says how to rescale them.
+    """
+    arr = np.asarray(images)
+    if arr.dtype.kind not in "fiu":
+        raise TypeError(f"{name}: expected a numeric array, got dtype {arr.dtype}")
+    if arr.ndim < 2:
+        raise ValueError(f"{name}: expected a batch (N, ...) of images, got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name}: the batch is empty (shape {arr.shape})")
+    if shape is not None:
+        shape = tuple(shape)
+        if arr.ndim != len(shape) + 1 or any(
+            want is not None and want != got for want, got in zip(shape, arr.shape[1:])
+        ):
+            raise ValueError(
+                f"{name}: expected images of shape (N, {', '.join(map(str, shape))}), "
+                f"got {arr.shape}"
+            )
+    if arr.dtype == np.uint8 and value_range is not None and value_range[1] <= 1.0:
+        raise TypeError(
+            f"{name}: got uint8 pixels in [0, 255]; expected float values in "
+            f"[{value_range[0]:g}, {value_range[1]:g}]. Rescale with gankit.data.to_float(x)."
+        )
+    arr = arr.astype("float32", copy=False)
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name}: contains NaN or Inf values")
+    if value_range is not None:
+        low, high = value_range
+        tol = 1e-3 * (high - low)
+        if arr.min() < low - tol or arr.max() > high + tol:
+            hint = " Rescale [0, 255] images with gankit.data.to_float(x)." if arr.max() > 2 else ""
+            raise ValueError(
+                f"{name}: values must lie in [{low:g}, {high:g}], got "
+                f"[{arr.min():.3g}, {arr.max():.3g}].{hint}"
+            )
+    return arr
+
+
+def to_float(images) -> np.ndarray:
+    """uint8 pixels in [0, 255] → float32 in [-1, 1], with a channel axis for grey images."""
+    arr = np.asarray(images)
+    if arr.dtype != np.uint8:
+        raise TypeError(f"to_float: expected uint8 pixels in [0, 255], got dtype {arr.dtype}")
+    if arr.ndim == 3:
+        arr = arr[..., None]
+    return arr.astype("float32") / 127.5 - 1.0
+
+
+def to_uint8(images) -> np.ndarray:
+    """float images in [-1, 1] → uint8 pixels in [0, 255] (values outside are clipped)."""
+    arr = np.asarray(images, dtype="float32")
+    return np.clip(np.rint((arr + 1.0) * 127.5), 0, 255).astype(np.uint8)
+
+
+# ---------------------------------------------------------------------------- generated data
+
+def sine_points(n: int = 1024, seed: int | None = 0) -> np.ndarray:
+    """Chapter 01's data: `n` points (x, sin x) with x ~ U[0, 2π), float32, shape (n, 2)."""
+    _check_count(n, "n")
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 2.0 * np.pi, size=n)
+    return np.stack([x, np.sin(x)], axis=1).astype("float32")
+
+
+def sine_curves(n: int = 32768, length: int = 64, x_range=(-5.0, 5.0), b_range=(0.5, 2.0),
+                c_range=(0.0, np.pi), seed: int | None = 0):
+    """Chapter 02's data: `n` curves sin(b·x + c) sampled at `length` points of `x_range`.
+
+    b ~ U(b_range), c ~ U(c_range). Returns `(curves, x)`: float32 arrays of shape
+    (n, length) and (length,), values in [-1, 1].
+    """
+    _check_count(n, "n")
+    _check_count(length, "length")
+    rng = np.random.default_rng(seed)
+    x = np.linspace(x_range[0], x_range[1], length)
+    b = rng.uniform(*b_range, size=(n, 1))
+    c = rng.uniform(*c_range, size=(n, 1))
+    return np.sin(b * x + c).astype("float32"), x.astype("float32")
+
+
+def _check_count(value, name):
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{name}: expected a positive int, got {value!r}")
+
+
+# ---------------------------------------------------------------------------- image sets
+
+def data_dir() -> Path | None:
+    """The offline pack's folder (`GANKIT_DATA_DIR`), or None when it is not set."""
+    value = os.environ.get("GANKIT_DATA_DIR")
+    return Path(value).expanduser() if value else None
+
+
+def load_pack(filename: str, keys) -> dict | None:
+    """Arrays `keys` of `$GANKIT_DATA_DIR/filename`, or None when the pack does not have it."""
+    folder = data_dir()
+    if folder is None or not (folder / filename).is_file():
+        return None
+    with np.load(folder / filename, allow_pickle=False) as archive:
+        missing = [k for k in keys if k not in archive.files]
+        if missing:
+            raise DatasetUnavailable(
+                f"{folder / filename} lacks the arrays {missing} (it has {archive.files}); "
+                "replace it with the file the data/README.md describes."
+            )
+        return {k: archive[k] for k in keys}
+
+
+def online(host: str = "storage.googleapis.com", port: int = 443, timeout: float = 3.0) -> bool:
+    """True when `host:port` answers within `timeout` seconds (False if `GANKIT_OFFLINE` is set).
+
+    The probe runs in a thread so that a slow DNS lookup cannot stall it either.
+    """
+    if os.environ.get("GANKIT_OFFLINE", "").strip().lower() in _TRUE:
+        return False
+    answer = []
+
+    def probe():
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            answer.append(True)
+        except OSError:
+            answer.append(False)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return bool(answer and answer[0])
+
+
+def _from_tfds(name: str, split: str):
+    """(images, labels) of a tfds image-classification set, or None when it cannot be had now."""
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        return None
+    kwargs = dict(split=split, batch_size=-1, as_supervised=True)
+    try:  # already downloaded and prepared: no network needed
+        images, labels = tfds.as_numpy(tfds.load(name, download=False, **kwargs))
+    except Exception:  # noqa: BLE001 - tfds raises several types for "not prepared"
+        if not online():
+            return None
+        images, labels = tfds.as_numpy(tfds.load(name, download=True, **kwargs))
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    return images.astype(np.uint8), labels.astype(np.uint8)
+
+
+def _stand_in_digits(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Smoke-mode stand-in for a 28×28 digit set: class k is a bar at angle 18·k degrees."""
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, size=n).astype(np.uint8)
+    yy, xx = np.mgrid[-1:1:28j, -1:1:28j]
+    angles = np.deg2rad(18.0 * labels + rng.normal(0, 4, size=n))[:, None, None]
+    dist = np.abs(np.cos(angles) * yy - np.sin(angles) * xx)
+    length = np.abs(np.sin(angles) * yy + np.cos(angles) * xx) < 0.7
+    bars = np.exp(-((dist / 0.12) ** 2)) * length
+    images = np.clip(bars * 255 + rng.normal(0, 10, size=bars.shape), 0, 255)
+    return images.astype(np.uint8), labels
+
+
+_MNIST_LIKE = {
+    # name: (pack file, tfds name, how to get it)
+    "mnist": ("mnist.npz", "mnist", "http://yann.lecun.com/exdb/mnist/"),
+}
+
+
+def image_arrays(name: str, split: str = "train"):
+    """uint8 `(images, labels)` of a dataset, by the resolution order of this module.
+
+    In smoke mode only the first `SMOKE_IMAGES` images are kept.
+    """
+    if name not in _MNIST_LIKE:
+        raise ValueError(f"image_arrays: unknown dataset {name!r}; known: {sorted(_MNIST_LIKE)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"image_arrays: split must be 'train' or 'test', got {split!r}")
+    pack_file, tfds_name, _ = _MNIST_LIKE[name]
+    pack = load_pack(pack_file, [f"x_{split}", f"y_{split}"])
+    if pack is not None:
+        images, labels = pack[f"x_{split}"], pack[f"y_{split}"]
+        source = f"offline pack ({pack_file})"
+    else:
+        found = None if runtime.smoke() and not online() else _from_tfds(tfds_name, split)
+        if found is not None:
+            (images, labels), source = found, f"tfds '{tfds_name}'"
+        elif runtime.smoke():
+            images, labels = _stand_in_digits(SMOKE_IMAGES, seed=0 if split == "train" else 1)
+            source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+        else:
+            raise DatasetUnavailable(_how_to_get(name))
+    if runtime.smoke():
+        images, labels = images[:SMOKE_IMAGES], labels[:SMOKE_IMAGES]
+    print(f"{name} {split}: {len(images)} images {images.shape[1:]} from {source}")
+    return images, labels
+
+
+def _how_to_get(name: str) -> str:
+    pack_file, tfds_name, home = _MNIST_LIKE[name]
+    return (
+        f"{name} is not available: no offline pack and no network for tfds.\n"
+        f"Get it one of these ways, then run the cell again:\n"
+        f"  1. Point GANKIT_DATA_DIR to a folder holding {pack_file} (arrays x_train, y_train, "
+        f"x_test, y_test as uint8), e.g. `export GANKIT_DATA_DIR=/path/to/datasets`.\n"
+        f"  2. Go online once: tensorflow_datasets downloads '{tfds_name}' and keeps it in "
+        f"~/tensorflow_datasets (Colab is online: nothing to do there).\n"
+        f"  3. Offline on this machine only: `make setup` does not fetch data; see data/README.md."
+        f"\nOriginal source: {home}"
+    )
+
+
+def image_dataset(images, batch_size: int, labels=None, shuffle: bool = True,
+                  drop_remainder: bool = False, seed: int | None = 0) -> tf.data.Dataset:
+    """A shuffled, batched, prefetched `tf.data.Dataset` of float images (and labels)."""
+    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
+            or batch_size < 1:
+        raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
+    images = check_images(images, "images", value_range=None)
+    if labels is not None:
+        labels = np.asarray(labels)
+        if len(labels) != len(images):
+            raise ValueError(f"labels: {len(labels)} labels for {len(images)} images")
+    # Shuffle indices, not images: a shuffle buffer of every image would be refilled (copied)
+    # at each epoch, which costs seconds per epoch; gathering a batch of indices costs nothing.
+    tensors = [tf.constant(images)] + ([] if labels is None else [tf.constant(labels)])
+    ds = tf.data.Dataset.range(len(images))
+    if shuffle:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+    if labels is None:
+        ds = ds.map(lambda idx: tf.gather(tensors[0], idx))
+    else:
+        ds = ds.map(lambda idx: (tf.gather(tensors[0], idx), tf.gather(tensors[1], idx)))
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
+          shuffle: bool = True, drop_remainder: bool = False) -> tf.data.Dataset:
+    """MNIST as a dataset of (28, 28, 1) float32 images in [-1, 1] (and labels if asked)."""
+    images, labels = image_arrays("mnist", split)
+    return image_dataset(to_float(images), batch_size, labels if with_labels else None,
+                         shuffle=shuffle, drop_remainder=drop_remainder)

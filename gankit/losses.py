@@ -1,0 +1,80 @@
+"""GAN losses.
+
+A loss object gives the two halves of the game and turns D's raw output into a probability:
+
+    loss.discriminator(real_output, fake_output)   # D: real → 1, generated → 0
+    loss.generator(fake_output)                    # G: make D call its samples real
+    loss.probability(output)                       # D's belief that a sample is real
+
+`BCE` is the original GAN's binary cross-entropy (Goodfellow et al., 2014). Its value function is
+
+    V(D, G) = E_x[log D(x)] + E_z[log(1 − D(G(z)))]
+
+D maximises V. In theory G minimises the same V: that is the **minimax** generator loss
+log(1 − D(G(z))). Early in training D rejects G's samples easily, D(G(z)) ≈ 0, and there
+log(1 − D) is flat: its gradient with respect to D's logit, −σ(a), vanishes exactly when G needs
+it most. So every chapter trains G with the **non-saturating** loss −log D(G(z)) instead
+("flipped labels": BCE against target 1): the same fixed point, but a gradient −(1 − σ(a)) that is
+largest when G is worst.
+"""
+
+from __future__ import annotations
+
+import keras
+import tensorflow as tf
+
+
+class BCE:
+    """Binary cross-entropy GAN losses.
+
+    from_logits: True when D ends in a linear layer (logits), False when it ends in a sigmoid.
+    real_label: target for real images in D's loss; 0.9 is one-sided label smoothing (only the
+        real side is smoothed, unlike Keras' `label_smoothing=0.1`, which maps 1 → 0.95 and
+        0 → 0.05).
+    reduction: "mean" gives 0.5·(real term + fake term), the loss of one D step on the
+        concatenated real + fake batch (≈ ln 2 = 0.693 when D is at chance); "sum" adds the two
+        terms (≈ 1.386 at chance), as PyTorch code that sums two BCE losses does.
+    generator_loss: "non_saturating" (−log D(G(z)), used in practice) or "minimax"
+        (log(1 − D(G(z))), the formula of the paper, which saturates).
+    """
+
+    def __init__(self, from_logits: bool = False, real_label: float = 1.0,
+                 reduction: str = "mean", generator_loss: str = "non_saturating"):
+        if not 0.0 < real_label <= 1.0:
+            raise ValueError(f"real_label: expected a value in (0, 1], got {real_label!r}")
+        if reduction not in ("mean", "sum"):
+            raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
+        if generator_loss not in ("non_saturating", "minimax"):
+            raise ValueError(
+                f"generator_loss: expected 'non_saturating' or 'minimax', got {generator_loss!r}"
+            )
+        self.from_logits = from_logits
+        self.real_label = real_label
+        self.reduction = reduction
+        self.generator_loss = generator_loss
+
+    def _bce(self, target, output):
+        # D's output has shape (batch, 1); targets take the same shape. The output tensor is
+        # passed on untouched so that Keras can recover the logits behind a sigmoid layer.
+        target = tf.ones_like(output) * target
+        return tf.reduce_mean(
+            keras.losses.binary_crossentropy(target, output, from_logits=self.from_logits)
+        )
+
+    def discriminator(self, real_output, fake_output):
+        real_term = self._bce(self.real_label, real_output)
+        fake_term = self._bce(0.0, fake_output)
+        total = real_term + fake_term
+        return total if self.reduction == "sum" else 0.5 * total
+
+    def generator(self, fake_output):
+        if self.generator_loss == "minimax":
+            return -self._bce(0.0, fake_output)  # minimise log(1 − D(G(z)))
+        return self._bce(1.0, fake_output)  # minimise −log D(G(z))
+
+    def probability(self, output):
+        return tf.sigmoid(output) if self.from_logits else output
+
+    def __repr__(self):
+        return (f"BCE(from_logits={self.from_logits}, real_label={self.real_label}, "
+                f"reduction={self.reduction!r}, generator_loss={self.generator_loss!r})")

@@ -1,0 +1,181 @@
+"""Quality numbers: how close generated samples are to the real data.
+
+- Chapter 01 (points): `sine_error`, the mean |y − sin x| of generated points, their coverage of
+  [0, 2π), and `mmd` between generated and real points.
+- Chapter 02 (curves): `sinusoid_fit`, each curve's distance to the closest true sinusoid.
+- Image chapters: a Fréchet distance on the features of a small classifier trained here on the
+  real data (the idea of FID, with a network that works offline), plus how many generated
+  samples that classifier recognises with confidence. Values compare only within one classifier:
+  always read them next to the floor (real vs real) and the ceiling (an untrained generator).
+"""
+
+from __future__ import annotations
+
+import json
+
+import keras
+import numpy as np
+from keras import layers
+from scipy import linalg
+
+from gankit import data, runtime
+
+CONFIDENT = 0.9  # a sample counts as "recognised" when the classifier's top probability ≥ this
+
+
+# ---------------------------------------------------------------------------- points and curves
+
+def _points(samples):
+    arr = np.asarray(samples, dtype="float64")
+    if arr.ndim != 2 or arr.shape[1] != 2 or len(arr) == 0:
+        raise ValueError(f"points: expected shape (N, 2) with N ≥ 1, got {arr.shape}")
+    return arr
+
+
+def sine_error(samples) -> float:
+    """Mean |y − sin x| over generated points (x, y): 0 when every point lies on the curve."""
+    arr = _points(samples)
+    return float(np.mean(np.abs(arr[:, 1] - np.sin(arr[:, 0]))))
+
+
+def sine_coverage(samples, bins: int = 32) -> float:
+    """Share of the `bins` equal slices of [0, 2π) that hold at least one generated x."""
+    x = _points(samples)[:, 0]
+    hist, _ = np.histogram(x, bins=bins, range=(0.0, 2 * np.pi))
+    return float(np.mean(hist > 0))
+
+
+def mmd(a, b, bandwidth: float | None = None) -> float:
+    """Squared maximum mean discrepancy with a Gaussian kernel (0 for identical samples).
+
+    bandwidth: the kernel's length scale; by default the median distance between all points.
+    """
+    a, b = np.asarray(a, "float64"), np.asarray(b, "float64")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"mmd: expected two (N, d) arrays with the same d, got {a.shape}, "
+                         f"{b.shape}")
+    both = np.concatenate([a, b])
+    sq = np.sum((both[:, None, :] - both[None, :, :]) ** 2, axis=-1)
+    if bandwidth is None:
+        bandwidth = float(np.sqrt(np.median(sq[sq > 0]))) if np.any(sq > 0) else 1.0
+    k = np.exp(-sq / (2 * bandwidth**2))
+    n = len(a)
+    return float(k[:n, :n].mean() + k[n:, n:].mean() - 2 * k[:n, n:].mean())
+
+
+def sinusoid_fit(curves, x, b_range=(0.5, 2.0), c_range=(0.0, np.pi), n_b=61, n_c=64):
+    """Fit every curve with the closest sin(b·x + c) on a grid of b and c.
+
+    Returns `(rmse, b, c)`, one value per curve. The median RMSE of real curves is the grid's
+    resolution floor (≈ 0.02); noise scores ≈ 0.8.
+    """
+    curves = np.asarray(curves, "float64")
+    x = np.asarray(x, "float64")
+    if curves.ndim != 2 or curves.shape[1] != len(x):
+        raise ValueError(f"curves: expected shape (N, {len(x)}), got {curves.shape}")
+    bs = np.linspace(*b_range, n_b)
+    cs = np.linspace(*c_range, n_c)
+    grid_b, grid_c = np.meshgrid(bs, cs, indexing="ij")
+    templates = np.sin(grid_b.reshape(-1, 1) * x + grid_c.reshape(-1, 1))  # (n_b·n_c, L)
+    # ‖u − t‖² = ‖u‖² − 2 u·t + ‖t‖², for all curve/template pairs at once
+    d2 = (np.sum(curves**2, 1)[:, None] - 2 * curves @ templates.T
+          + np.sum(templates**2, 1)[None, :])
+    best = np.argmin(d2, axis=1)
+    rmse = np.sqrt(np.maximum(d2[np.arange(len(curves)), best], 0) / len(x))
+    return rmse, grid_b.reshape(-1)[best], grid_c.reshape(-1)[best]
+
+
+# ---------------------------------------------------------------------------- image classifiers
+
+def _classifier_model(image_shape, classes: int = 10) -> keras.Model:
+    inputs = keras.Input(image_shape, name="image")
+    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
+    x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(0.25)(x)
+    x = layers.Dense(128, activation="relu", name="features")(x)
+    x = layers.Dropout(0.25)(x)
+    outputs = layers.Dense(classes, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="evaluation_classifier")
+
+
+def classifier(name: str = "mnist", epochs: int = 3, verbose: int = 1) -> keras.Model:
+    """The evaluation classifier of dataset `name`, trained once on its real training images.
+
+    The trained model is cached in `runtime.cache_dir()` and reused; its test accuracy is printed.
+    In smoke mode it trains briefly on the smoke data and is not cached.
+    """
+    path = runtime.cache_dir() / f"{name}_classifier.keras"
+    info = path.with_suffix(".json")
+    if not runtime.smoke() and path.is_file() and info.is_file():
+        model = keras.models.load_model(path)
+        meta = json.loads(info.read_text())
+        if verbose:
+            print(f"{name} evaluation classifier: loaded from cache, test accuracy "
+                  f"{meta['test_accuracy']:.4f}")
+        return model
+    x_train, y_train = data.image_arrays(name, "train")
+    x_test, y_test = data.image_arrays(name, "test")
+    x_train, x_test = data.to_float(x_train), data.to_float(x_test)
+    model = _classifier_model(x_train.shape[1:])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
+              verbose=0)
+    accuracy = float(model.evaluate(x_test, y_test, batch_size=512, verbose=0)[1])
+    if verbose:
+        print(f"{name} evaluation classifier: trained, test accuracy {accuracy:.4f}")
+    if not runtime.smoke():
+        model.save(path)
+        info.write_text(json.dumps({"test_accuracy": accuracy, "epochs": epochs}))
+    return model
+
+
+def classifier_outputs(model: keras.Model, images):
+    """(features, probabilities) of `images` (float, in [-1, 1]) under an evaluation classifier."""
+    images = data.check_images(images, "images", shape=model.input.shape[1:])
+    both = keras.Model(model.input, [model.get_layer("features").output, model.output])
+    features, probs = both.predict(images, batch_size=512, verbose=0)
+    return features.astype("float64"), probs.astype("float64")
+
+
+def frechet_distance(features_a, features_b) -> float:
+    """‖μa − μb‖² + Tr(Σa + Σb − 2(ΣaΣb)^½): FID's formula on any two feature sets."""
+    a, b = np.asarray(features_a, "float64"), np.asarray(features_b, "float64")
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1]:
+        raise ValueError(f"frechet_distance: expected two (N, d) arrays with the same d, got "
+                         f"{a.shape} and {b.shape}")
+    if min(len(a), len(b)) < 2:
+        raise ValueError("frechet_distance: need at least 2 samples on each side")
+    mu_a, mu_b = a.mean(0), b.mean(0)
+    cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
+    covmean = linalg.sqrtm(cov_a @ cov_b)
+    if not np.all(np.isfinite(covmean)):  # singular product: regularise, as FID code does
+        eps = 1e-6 * np.eye(len(cov_a))
+        covmean = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
+    covmean = np.real(covmean)
+    return float(np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a + cov_b - 2 * covmean))
+
+
+def classifier_scores(model: keras.Model, images, reference_images) -> dict:
+    """Scores of generated `images` against real `reference_images` (e.g. the test split).
+
+    fd: Fréchet distance between the two sets' classifier features (lower is better);
+    recognised: share of images the classifier assigns to a class with probability ≥ 0.9;
+    confidence: mean top-class probability;
+    label_entropy: entropy of the predicted-class histogram ÷ ln(classes): 1 = all classes
+        equally present, 0 = one class only (with high confidence, that is mode collapse);
+    classes: how many classes make up at least 2 % of the images.
+    """
+    feats, probs = classifier_outputs(model, images)
+    ref_feats, _ = classifier_outputs(model, reference_images)
+    n_classes = probs.shape[1]
+    share = np.bincount(probs.argmax(1), minlength=n_classes) / len(probs)
+    nonzero = share[share > 0]
+    return {
+        "fd": frechet_distance(feats, ref_feats),
+        "recognised": float(np.mean(probs.max(1) >= CONFIDENT)),
+        "confidence": float(probs.max(1).mean()),
+        "label_entropy": float(-(nonzero * np.log(nonzero)).sum() / np.log(n_classes)),
+        "classes": int(np.sum(share >= 0.02)),
+    }

@@ -1,0 +1,117 @@
+"""Model builders, grouped by family. Each returns a `keras.Model`.
+
+The MLP family covers every dense GAN of the book (chapters 0–3): the chapters differ only in
+the arguments, which their notebooks pass and the tests check against the book's parameter counts.
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers
+
+_ACTIVATIONS = ("relu", "leaky_relu")
+
+
+def _check_units(hidden_units, name):
+    units = tuple(hidden_units)
+    if not units or any(not isinstance(u, int) or isinstance(u, bool) or u < 1 for u in units):
+        raise ValueError(f"{name}: expected a non-empty sequence of positive ints, got "
+                         f"{hidden_units!r}")
+    return units
+
+
+def _check_shape(shape, name):
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if not shape or any(not isinstance(s, int) or isinstance(s, bool) or s < 1 for s in shape):
+        raise ValueError(f"{name}: expected a positive int or a tuple of them, got {shape!r}")
+    return shape
+
+
+def _activation(kind, negative_slope):
+    if kind == "relu":
+        return layers.ReLU()
+    if kind == "leaky_relu":
+        # Always pass the slope: Keras' default is 0.3, PyTorch's 0.01; GAN papers use 0.2.
+        return layers.LeakyReLU(negative_slope=negative_slope)
+    raise ValueError(f"activation: expected one of {_ACTIVATIONS}, got {kind!r}")
+
+
+def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="leaky_relu",
+                  negative_slope=0.2, batchnorm_momentum=None, batchnorm_epsilon=1e-3,
+                  dropout=0.0, output_activation="tanh", name="generator") -> keras.Model:
+    """A dense generator: z → [Dense → activation → (BatchNorm) → (Dropout)] × n → Dense.
+
+    latent_dim: size of the noise vector z.
+    hidden_units: widths of the hidden layers, e.g. (256, 512, 1024).
+    output_shape: shape of one sample, e.g. 2 for a point, (28, 28, 1) for an image; the last
+        Dense layer has prod(output_shape) units and is reshaped to it.
+    batchnorm_momentum: None for no BatchNorm (Keras momentum: moving = m·moving + (1 − m)·batch;
+        PyTorch's momentum 0.1 is Keras' 0.9).
+    output_activation: "tanh" for data in [-1, 1], None for unbounded data.
+    """
+    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
+        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
+    units = _check_units(hidden_units, "hidden_units")
+    shape = _check_shape(output_shape, "output_shape")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout: expected a rate in [0, 1), got {dropout!r}")
+    z = keras.Input((latent_dim,), name="z")
+    x = z
+    for width in units:
+        x = layers.Dense(width)(x)
+        x = _activation(activation, negative_slope)(x)
+        if batchnorm_momentum is not None:
+            x = layers.BatchNormalization(momentum=batchnorm_momentum,
+                                          epsilon=batchnorm_epsilon)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    x = layers.Dense(math.prod(shape), activation=output_activation)(x)
+    if len(shape) > 1:
+        x = layers.Reshape(shape)(x)
+    return keras.Model(z, x, name=name)
+
+
+def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", negative_slope=0.2,
+                      dropout=0.0, output_activation="sigmoid",
+                      name="discriminator") -> keras.Model:
+    """A dense discriminator: sample → flatten → [Dense → activation → (Dropout)] × n → Dense(1).
+
+    output_activation: "sigmoid" gives a probability (use `BCE(from_logits=False)`); None gives
+        a logit (use `BCE(from_logits=True)`, numerically the safer pair).
+    """
+    shape = _check_shape(input_shape, "input_shape")
+    units = _check_units(hidden_units, "hidden_units")
+    if not 0.0 <= dropout < 1.0:
+        raise ValueError(f"dropout: expected a rate in [0, 1), got {dropout!r}")
+    inputs = keras.Input(shape, name="sample")
+    x = layers.Flatten()(inputs) if len(shape) > 1 else inputs
+    for width in units:
+        x = layers.Dense(width)(x)
+        x = _activation(activation, negative_slope)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    out = layers.Dense(1, activation=output_activation)(x)
+    return keras.Model(inputs, out, name=name)
+
+
+def check_pair(generator: keras.Model, discriminator: keras.Model) -> None:
+    """Raise a clear error when G's samples do not fit D's input (a latent/shape mismatch)."""
+    g_out = tuple(generator.output.shape[1:])
+    d_in = tuple(discriminator.input.shape[1:])
+    if g_out != d_in:
+        raise ValueError(
+            f"generator output shape {g_out} does not match discriminator input shape {d_in}: "
+            "build D with input_shape equal to G's output_shape"
+        )
+    if tuple(discriminator.output.shape[1:]) != (1,):
+        raise ValueError(
+            f"discriminator must output one score per sample, got shape "
+            f"{tuple(discriminator.output.shape[1:])}"
+        )
+
+
+def latent_dim(generator: keras.Model) -> int:
+    """The size of G's noise vector."""
+    return int(generator.input.shape[-1])

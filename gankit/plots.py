@@ -1,0 +1,113 @@
+"""Plots: image grids, point clouds, curves, loss curves. Each returns a matplotlib Figure."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from gankit.data import check_images
+
+
+def image_grid(images, title: str | None = None, ncols: int | None = None, cmap="gray",
+               size: float = 1.2):
+    """A grid of images in [-1, 1]: (N, H, W), (N, H, W, 1) or (N, H, W, 3)."""
+    arr = check_images(images, "images", value_range=None)
+    if arr.ndim == 4 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    if arr.ndim not in (3, 4) or (arr.ndim == 4 and arr.shape[-1] != 3):
+        raise ValueError(f"images: expected (N, H, W), (N, H, W, 1) or (N, H, W, 3), got "
+                         f"{np.shape(images)}")
+    n = len(arr)
+    ncols = ncols or math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3),
+                             squeeze=False)
+    shown = np.clip((arr + 1.0) / 2.0, 0.0, 1.0)  # [-1, 1] → [0, 1]
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(shown[i], cmap=cmap if shown.ndim == 3 else None, vmin=0, vmax=1)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def points(samples, title: str | None = None, reference=None):
+    """A scatter of 2-D points (chapter 01), over the curve y = sin x."""
+    arr = np.asarray(samples, dtype="float32")
+    if arr.ndim != 2 or arr.shape[1] != 2:
+        raise ValueError(f"samples: expected shape (N, 2), got {arr.shape}")
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    x = np.linspace(0, 2 * np.pi, 200)
+    ax.plot(x, np.sin(x), color="0.7", lw=3, label="sin x", zorder=0)
+    if reference is not None:
+        ref = np.asarray(reference)
+        ax.plot(ref[:, 0], ref[:, 1], ".", color="tab:blue", ms=3, label="real")
+    ax.plot(arr[:, 0], arr[:, 1], ".", color="tab:orange", ms=4, label="generated")
+    ax.set_xlim(-1, 2 * np.pi + 1)
+    ax.set_ylim(-1.6, 1.6)
+    ax.legend(loc="lower left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def curves(samples, title: str | None = None, x=None, n: int = 8):
+    """The first `n` 1-D curves (chapter 02), one panel each."""
+    arr = np.asarray(samples, dtype="float32")
+    if arr.ndim != 2:
+        raise ValueError(f"samples: expected shape (N, length), got {arr.shape}")
+    n = min(n, len(arr))
+    x = np.arange(arr.shape[1]) if x is None else np.asarray(x)
+    fig, axes = plt.subplots(1, n, figsize=(1.6 * n, 1.6), sharey=True, squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        ax.plot(x, arr[i], lw=1.2)
+        ax.set_ylim(-1.1, 1.1)
+        ax.set_xticks([])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def loss_curves(history, keys=("d_loss", "g_loss"), per="epoch", smooth: int = 1,
+                reference: float | None = None, title: str | None = None):
+    """Loss curves from a `training.History`, a Keras `History` or a dict of lists.
+
+    per: "epoch" (means) or "step" (every update, for iteration-counted books).
+    smooth: moving-average window drawn over the raw curve (1 = none).
+    reference: a horizontal line, e.g. ln 2 ≈ 0.693, the BCE of a D at chance.
+    """
+    if hasattr(history, "epoch") and isinstance(getattr(history, "epoch"), dict):
+        series = history.epoch if per == "epoch" else history.step
+    elif hasattr(history, "history"):
+        series = history.history
+    else:
+        series = history
+    missing = [k for k in keys if k not in series]
+    if missing:
+        raise KeyError(f"loss_curves: {missing} not recorded; have {sorted(series)}")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for key in keys:
+        values = np.asarray(series[key], dtype="float64")
+        steps = np.arange(1, len(values) + 1)
+        if smooth > 1 and len(values) >= smooth:
+            ax.plot(steps, values, alpha=0.25)
+            kernel = np.ones(smooth) / smooth
+            ax.plot(steps[smooth - 1:], np.convolve(values, kernel, "valid"),
+                    color=ax.lines[-1].get_color(), label=f"{key} (mean of {smooth})")
+        else:
+            ax.plot(steps, values, label=key)
+    if reference is not None:
+        ax.axhline(reference, color="0.5", ls="--", lw=1, label=f"{reference:.3f}")
+    ax.set_xlabel(per)
+    ax.set_ylabel("loss")
+    ax.legend(fontsize=8)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,115 @@
+"""Where gankit runs: GPU memory growth, the device report, seeds, smoke mode, strategies.
+
+`configure_gpus()` runs once when `gankit` is imported. It is safe to call again, and safe
+after TensorFlow has already created tensors (then it leaves the devices as they are instead of
+raising "Physical devices cannot be modified after being initialized").
+"""
+
+from __future__ import annotations
+
+import os
+
+import keras
+import tensorflow as tf
+
+_GPUS_CONFIGURED = False
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def configure_gpus() -> list:
+    """Turn on memory growth for every GPU, once; return the GPUs found.
+
+    Memory growth lets several notebooks share one GPU instead of the first one taking all of
+    its memory. `TF_FORCE_GPU_ALLOW_GROWTH=false` keeps TensorFlow's default (take it all).
+    """
+    global _GPUS_CONFIGURED
+    gpus = tf.config.list_physical_devices("GPU")
+    if _GPUS_CONFIGURED:
+        return gpus
+    _GPUS_CONFIGURED = True
+    if os.environ.get("TF_FORCE_GPU_ALLOW_GROWTH", "").lower() == "false":
+        return gpus
+    for gpu in gpus:
+        try:
+            if not tf.config.experimental.get_memory_growth(gpu):
+                tf.config.experimental.set_memory_growth(gpu, True)
+        except RuntimeError:
+            # TensorFlow already initialised this GPU (a tensor exists): the setting can no
+            # longer change, and the GPU works as it is.
+            pass
+    return gpus
+
+
+def device_report() -> str:
+    """One line: versions, the accelerator in use, and a hint when there is none."""
+    gpus = tf.config.list_physical_devices("GPU")
+    tpus = tf.config.list_logical_devices("TPU")
+    head = f"gankit · TensorFlow {tf.__version__} · Keras {keras.__version__}"
+    if tpus:
+        return f"{head} · TPU: {len(tpus)} cores"
+    if gpus:
+        names = []
+        for gpu in gpus:
+            details = tf.config.experimental.get_device_details(gpu)
+            names.append(details.get("device_name", gpu.name))
+        return f"{head} · GPU: {', '.join(names)}"
+    hint = (
+        " (in Colab: Runtime → Change runtime type → T4 GPU)" if in_colab() else
+        " (training runs on the CPU; a GPU makes the full-length runs much faster)"
+    )
+    return f"{head} · no GPU, {os.cpu_count()} CPU cores{hint}"
+
+
+def in_colab() -> bool:
+    """True inside Google Colab."""
+    import sys
+
+    return "google.colab" in sys.modules
+
+
+def smoke() -> bool:
+    """True when `GANKIT_SMOKE` is set (`make check` sets it): tiny data, a few steps."""
+    return os.environ.get("GANKIT_SMOKE", "").strip().lower() in _TRUE
+
+
+def budget(full, smoke_value):
+    """The book's value `full`, or `smoke_value` in smoke mode.
+
+    Used in every notebook's parameters cell: `EPOCHS = gankit.budget(300, 2)`.
+    """
+    return smoke_value if smoke() else full
+
+
+def seed(value: int = 0) -> None:
+    """Seed Python, NumPy and TensorFlow (`keras.utils.set_random_seed`)."""
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"seed: expected a non-negative int, got {value!r}")
+    keras.utils.set_random_seed(value)
+
+
+def strategy() -> tf.distribute.Strategy:
+    """The distribution strategy for this machine.
+
+    A TPU (Colab TPU runtime) → `TPUStrategy`; several GPUs → `MirroredStrategy`; otherwise
+    the default strategy (one device). Build models and optimizers under `strategy().scope()`.
+    """
+    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+        return tf.distribute.TPUStrategy(resolver)
+    if len(tf.config.list_logical_devices("GPU")) > 1:
+        return tf.distribute.MirroredStrategy()
+    return tf.distribute.get_strategy()
+
+
+def cache_dir() -> "os.PathLike":
+    """Where gankit keeps what it trains once and reuses (evaluation classifiers, results).
+
+    `GANKIT_CACHE_DIR`, or `~/.cache/gankit`.
+    """
+    from pathlib import Path
+
+    path = Path(os.environ.get("GANKIT_CACHE_DIR") or Path.home() / ".cache" / "gankit")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -1,0 +1,292 @@
+"""Training: the GAN step written with `tf.GradientTape`, a `GAN` model for `fit()`, a loop.
+
+One GAN iteration is two updates:
+
+1. **Discriminator**: real samples should score 1, generated samples 0. Only D's weights change.
+2. **Generator**: generate, let D score the samples, and change only G's weights so that D
+   scores them higher. D is "frozen" simply because its variables are not in the update.
+
+`discriminator_update` and `generator_update` are those two updates; both training styles below
+(the `@tf.function` step of `make_train_step`, and `GAN.train_step` driven by `fit()`) call them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from gankit.losses import BCE
+from gankit.models import check_pair
+
+
+class Latent:
+    """G's noise: `dim` numbers from N(0, scale²) ("normal") or U(−scale, scale) ("uniform")."""
+
+    def __init__(self, dim: int, dist: str = "normal", scale: float = 1.0, seed: int | None = None):
+        if not isinstance(dim, int) or isinstance(dim, bool) or dim < 1:
+            raise ValueError(f"Latent dim: expected a positive int, got {dim!r}")
+        if dist not in ("normal", "uniform"):
+            raise ValueError(f"Latent dist: expected 'normal' or 'uniform', got {dist!r}")
+        if not scale > 0:
+            raise ValueError(f"Latent scale: expected a positive number, got {scale!r}")
+        self.dim, self.dist, self.scale = dim, dist, float(scale)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def __call__(self, batch_size):
+        shape = (batch_size, self.dim)
+        if self.dist == "normal":
+            return keras.random.normal(shape, stddev=self.scale, seed=self.seed_generator)
+        return keras.random.uniform(shape, -self.scale, self.scale, seed=self.seed_generator)
+
+    def fixed(self, n: int, seed: int = 0) -> np.ndarray:
+        """`n` latent vectors that stay the same between calls (for sample grids)."""
+        rng = np.random.default_rng(seed)
+        if self.dist == "normal":
+            z = rng.normal(0.0, self.scale, size=(n, self.dim))
+        else:
+            z = rng.uniform(-self.scale, self.scale, size=(n, self.dim))
+        return z.astype("float32")
+
+    def __repr__(self):
+        return f"Latent(dim={self.dim}, dist={self.dist!r}, scale={self.scale:g})"
+
+
+def discriminator_update(generator, discriminator, optimizer, loss, real, z):
+    """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities."""
+    fake = generator(z, training=True)
+    with tf.GradientTape() as tape:
+        real_out = discriminator(real, training=True)
+        fake_out = discriminator(fake, training=True)
+        d_loss = loss.discriminator(real_out, fake_out)
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    return d_loss, loss.probability(real_out), loss.probability(fake_out)
+
+
+def generator_update(generator, discriminator, optimizer, loss, z):
+    """One G step: make D score G(z) as real. Only G's weights change. Returns g_loss."""
+    with tf.GradientTape() as tape:
+        fake_out = discriminator(generator(z, training=True), training=True)
+        g_loss = loss.generator(fake_out)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+    return g_loss
+
+
+def _step_logs(d_loss, g_loss, p_real, p_fake):
+    p_real, p_fake = tf.reshape(p_real, [-1]), tf.reshape(p_fake, [-1])
+    return {
+        "d_loss": d_loss,
+        "g_loss": g_loss,
+        "d_real": tf.reduce_mean(p_real),  # D's mean belief that real samples are real
+        "d_fake": tf.reduce_mean(p_fake),  # ... that generated samples are real
+        "d_acc": 0.5 * (tf.reduce_mean(tf.cast(p_real > 0.5, tf.float32))
+                        + tf.reduce_mean(tf.cast(p_fake < 0.5, tf.float32))),
+    }
+
+
+def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
+                    loss=None, g_steps: int = 1, jit_compile: bool = True):
+    """Return `train_step(real, z=None)`, a `tf.function` doing one D update and `g_steps` G updates.
+
+    `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
+    chapter 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
+    The step returns a dict of scalars: d_loss, g_loss, d_real, d_fake, d_acc.
+    jit_compile: compile the step with XLA (on a 2-core CPU it halves the time of the dense
+    GANs' steps); turn it off to debug or for ops XLA lacks.
+    """
+    check_pair(generator, discriminator)
+    if latent.dim != generator.input.shape[-1]:
+        raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
+                         f"{generator.input.shape[-1]}")
+    if not isinstance(g_steps, int) or g_steps < 1:
+        raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
+    loss = loss or BCE()
+
+    @tf.function(jit_compile=jit_compile)
+    def train_step(real, z=None):
+        batch = tf.shape(real)[0]
+        z_d = latent(batch) if z is None else z
+        d_loss, p_real, p_fake = discriminator_update(
+            generator, discriminator, d_optimizer, loss, real, z_d)
+        for _ in range(g_steps):
+            z_g = latent(batch) if z is None else z
+            g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
+        return _step_logs(d_loss, g_loss, p_real, p_fake)
+
+    return train_step
+
+
+class GAN(keras.Model):
+    """A GAN that `fit()` can train: `gan.compile(d_optimizer=..., g_optimizer=...)`, `gan.fit(ds)`.
+
+    The dataset yields batches of real samples. Calling the model, `gan(z)`, runs the generator.
+    """
+
+    def __init__(self, generator, discriminator, latent: Latent, loss=None, g_steps: int = 1,
+                 **kwargs):
+        super().__init__(**kwargs)
+        check_pair(generator, discriminator)
+        if latent.dim != generator.input.shape[-1]:
+            raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
+                             f"{generator.input.shape[-1]}")
+        self.generator, self.discriminator, self.latent = generator, discriminator, latent
+        self.loss_pair = loss or BCE()
+        self.g_steps = g_steps
+        self.trackers = {name: keras.metrics.Mean(name=name)
+                         for name in ("d_loss", "g_loss", "d_real", "d_fake", "d_acc")}
+
+    def compile(self, d_optimizer, g_optimizer, **kwargs):
+        super().compile(**kwargs)
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def train_step(self, data):
+        real = data[0] if isinstance(data, (tuple, list)) else data
+        batch = tf.shape(real)[0]
+        d_loss, p_real, p_fake = discriminator_update(
+            self.generator, self.discriminator, self.d_optimizer, self.loss_pair, real,
+            self.latent(batch))
+        for _ in range(self.g_steps):
+            g_loss = generator_update(self.generator, self.discriminator, self.g_optimizer,
+                                      self.loss_pair, self.latent(batch))
+        for name, value in _step_logs(d_loss, g_loss, p_real, p_fake).items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+# ---------------------------------------------------------------------------- the loop
+
+@dataclass
+class History:
+    """What `train` records: per-epoch means, per-step values and seconds per epoch."""
+
+    epoch: dict = field(default_factory=dict)
+    step: dict = field(default_factory=dict)
+    seconds: list = field(default_factory=list)
+
+    def last(self, name):
+        return self.epoch[name][-1]
+
+
+def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = None,
+          callbacks=(), log_every: int = 1, history: History | None = None) -> History:
+    """Run `train_step` over `dataset` for `epochs` epochs and return the `History`.
+
+    steps_per_epoch: when given, an "epoch" is that many batches of the repeated dataset (for
+        books that count iterations, not passes over the data).
+    callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`
+        and `on_train_end()` are called when present.
+    Stops with FloatingPointError as soon as a loss is NaN or infinite.
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
+    history = history or History()
+    source = dataset.repeat() if steps_per_epoch else dataset
+    iterator = iter(source)
+    for cb in callbacks:
+        getattr(cb, "on_train_begin", lambda: None)()
+    for epoch in range(1, epochs + 1):
+        start, logs = time.perf_counter(), []
+        batches = range(steps_per_epoch) if steps_per_epoch else None
+        for batch in (iterator if batches is None else (next(iterator) for _ in batches)):
+            args = batch if isinstance(batch, tuple) else (batch,)
+            logs.append(train_step(*args))
+        if batches is None:
+            iterator = iter(source)
+        if not logs:
+            raise ValueError("the dataset yielded no batch: is it empty?")
+        values = {k: np.array([float(log[k]) for log in logs]) for k in logs[0]}
+        seconds = time.perf_counter() - start
+        for name, series in values.items():
+            if not np.all(np.isfinite(series)):
+                raise FloatingPointError(
+                    f"epoch {epoch}: {name} became {series[~np.isfinite(series)][0]}. "
+                    "Training diverged: lower the learning rate, check that the data are "
+                    "scaled to the generator's output range, or add normalisation."
+                )
+            history.step.setdefault(name, []).extend(series.tolist())
+            history.epoch.setdefault(name, []).append(float(series.mean()))
+        history.seconds.append(seconds)
+        epoch_logs = {k: history.epoch[k][-1] for k in values}
+        if log_every and (epoch % log_every == 0 or epoch in (1, epochs)):
+            shown = " · ".join(f"{k} {v:.4f}" for k, v in epoch_logs.items())
+            print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
+        for cb in callbacks:
+            cb.on_epoch_end(epoch, epoch_logs)
+    for cb in callbacks:
+        getattr(cb, "on_train_end", lambda *a: None)()
+    return history
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """Render G's output for a fixed set of latent vectors every `every` epochs.
+
+    Saves `epoch_XXXX.png` into `out_dir` and, at the end of training, `progress.gif` made of
+    those frames. Works as a `fit()` callback and with `train(..., callbacks=[grid])`.
+    `render(samples, title)` returns a matplotlib Figure (default: `plots.image_grid`).
+    `snapshots` maps epoch → the generated samples (NumPy), epoch 0 being the untrained G.
+    """
+
+    def __init__(self, generator, z, out_dir, every: int = 1, render=None, gif_seconds=0.3):
+        super().__init__()
+        from gankit import plots
+
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every: expected a positive int, got {every!r}")
+        z = np.asarray(z, dtype="float32")
+        if z.ndim != 2 or z.shape[1] != generator.input.shape[-1]:
+            raise ValueError(f"z: expected shape (n, {generator.input.shape[-1]}), got {z.shape}")
+        self.generator, self.z, self.every = generator, z, every
+        self.out_dir = Path(out_dir)
+        self.render = render or plots.image_grid
+        self.gif_seconds = gif_seconds
+        self.snapshots, self.frames = {}, []
+
+    def snapshot(self, epoch):
+        samples = np.asarray(self.generator(self.z, training=False))
+        self.snapshots[epoch] = samples
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        fig = self.render(samples, title=f"epoch {epoch}")
+        path = self.out_dir / f"epoch_{epoch:04d}.png"
+        fig.savefig(path, dpi=72)
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        self.frames.append(path)
+        return path
+
+    def on_train_begin(self, logs=None):
+        if 0 not in self.snapshots:
+            self.snapshot(0)
+
+    def on_epoch_end(self, epoch, logs=None):
+        # fit() counts epochs from 0, train() from 1: both end up as "epochs done".
+        done = epoch + 1 if self.model is not None else epoch
+        if done % self.every == 0:
+            self.snapshot(done)
+
+    def on_train_end(self, logs=None):
+        if self.frames:
+            self.write_gif()
+
+    def write_gif(self) -> Path:
+        """Write `progress.gif` from the saved frames and return its path."""
+        from PIL import Image
+
+        images = [Image.open(p).convert("RGB") for p in self.frames]
+        path = self.out_dir / "progress.gif"
+        images[0].save(path, save_all=True, append_images=images[1:],
+                       duration=int(self.gif_seconds * 1000), loop=0)
+        return path

@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from gankit import data, metrics
+
+
+def test_sine_error_and_coverage():
+    pts = data.sine_points(500)
+    assert metrics.sine_error(pts) < 1e-6 and metrics.sine_coverage(pts) == 1.0
+    noisy = pts + np.array([0, 0.3], "float32")
+    assert metrics.sine_error(noisy) == pytest.approx(0.3, abs=1e-5)
+    half = pts[pts[:, 0] < np.pi]
+    assert metrics.sine_coverage(half) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="N, 2"):
+        metrics.sine_error(np.zeros((4, 3)))
+
+
+def test_mmd_separates_distributions():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(300, 2)), rng.normal(size=(300, 2))
+    far = rng.normal(size=(300, 2)) + 3
+    assert metrics.mmd(a, b) < 0.02 < metrics.mmd(a, far)
+    with pytest.raises(ValueError):
+        metrics.mmd(a, np.zeros((3, 3)))
+
+
+def test_sinusoid_fit_recovers_parameters():
+    curves, x = data.sine_curves(50, seed=3)
+    rmse, b, c = metrics.sinusoid_fit(curves, x)
+    assert np.median(rmse) < 0.05
+    wavy = np.sin(1.25 * x + 0.5)[None, :]
+    _, b1, c1 = metrics.sinusoid_fit(wavy, x)
+    assert b1[0] == pytest.approx(1.25, abs=0.03) and c1[0] == pytest.approx(0.5, abs=0.05)
+    noise = np.random.default_rng(0).uniform(-1, 1, (50, 64))
+    assert np.median(metrics.sinusoid_fit(noise, x)[0]) > 0.5
+
+
+def test_frechet_distance():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2000, 4))
+    assert metrics.frechet_distance(a, a) == pytest.approx(0, abs=1e-6)
+    shifted = a + np.array([2.0, 0, 0, 0])
+    assert metrics.frechet_distance(a, shifted) == pytest.approx(4.0, rel=1e-3)
+    with pytest.raises(ValueError, match="same d"):
+        metrics.frechet_distance(a, a[:, :3])
+    with pytest.raises(ValueError, match="at least 2"):
+        metrics.frechet_distance(a[:1], a[:1])
+
+
+def test_classifier_scores_rank_real_above_noise(no_data, capsys):
+    model = metrics.classifier("mnist")  # smoke: trained briefly on the stand-in, not cached
+    assert "test accuracy" in capsys.readouterr().out
+    x_test = data.to_float(data.image_arrays("mnist", "test")[0])
+    real = metrics.classifier_scores(model, x_test[:256], x_test[256:])
+    noise = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
+    fake = metrics.classifier_scores(model, noise, x_test[256:])
+    assert real["fd"] < fake["fd"]
+    assert set(real) == {"fd", "recognised", "confidence", "label_entropy", "classes"}
+    assert 0 <= real["label_entropy"] <= 1 and 1 <= real["classes"] <= 10
+    with pytest.raises(ValueError, match="shape"):
+        metrics.classifier_scores(model, noise[:, :20], x_test)
+    with pytest.raises(TypeError, match="uint8"):
+        metrics.classifier_scores(model, data.image_arrays("mnist", "test")[0][..., None],
+                                  x_test)

@@ -1,0 +1,145 @@
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gankit import losses, models, training
+
+
+def small_pair(latent=8, shape=(6, 6, 1)):
+    g = models.mlp_generator(latent, (16,), shape, batchnorm_momentum=0.9)
+    d = models.mlp_discriminator(shape, (16,), output_activation=None)
+    return g, d
+
+
+def real_batch(n=16, shape=(6, 6, 1)):
+    return tf.constant(np.random.default_rng(0).uniform(-1, 1, (n, *shape)), tf.float32)
+
+
+def weights(model):
+    return [w.numpy().copy() for w in model.trainable_weights]
+
+
+def changed(before, model):
+    return any(not np.allclose(a, b.numpy()) for a, b in zip(before, model.trainable_weights))
+
+
+def test_latent_samples():
+    for dist, check in (("normal", lambda z: abs(z.std() - 2) < 0.1),
+                        ("uniform", lambda z: z.min() >= -2 and z.max() <= 2)):
+        lat = training.Latent(16, dist, scale=2.0, seed=1)
+        z = np.asarray(lat(2000))
+        assert z.shape == (2000, 16) and check(z)
+        np.testing.assert_array_equal(lat.fixed(4), lat.fixed(4))
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(dim=0), "dim"), (dict(dim=4, dist="gauss"), "dist"), (dict(dim=4, scale=0), "scale"),
+])
+def test_latent_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        training.Latent(**kwargs)
+
+
+def test_updates_touch_only_their_own_network():
+    g, d = small_pair()
+    loss = losses.BCE(from_logits=True)
+    z = training.Latent(8)(16)
+    g0, d0 = weights(g), weights(d)
+    training.discriminator_update(g, d, keras.optimizers.Adam(1e-2), loss, real_batch(), z)
+    assert changed(d0, d) and not changed(g0, g)
+    g0, d0 = weights(g), weights(d)
+    training.generator_update(g, d, keras.optimizers.Adam(1e-2), loss, z)
+    assert changed(g0, g) and not changed(d0, d)
+
+
+def test_train_step_changes_both_networks_and_reports():
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True),
+                                    g_steps=2)
+    g0, d0 = weights(g), weights(d)
+    logs = step(real_batch())
+    assert changed(g0, g) and changed(d0, d)
+    assert set(logs) == {"d_loss", "g_loss", "d_real", "d_fake", "d_acc"}
+    assert 0 <= float(logs["d_acc"]) <= 1 and np.isfinite(float(logs["g_loss"]))
+
+
+def test_train_step_with_given_noise():
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+    logs = step(real_batch(), tf.zeros((16, 8)))
+    assert np.isfinite(float(logs["d_loss"]))
+
+
+def test_latent_size_mismatch_is_reported():
+    g, d = small_pair()
+    with pytest.raises(ValueError, match="latent.dim"):
+        training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
+                                 training.Latent(9))
+    with pytest.raises(ValueError, match="latent.dim"):
+        training.GAN(g, d, training.Latent(9))
+
+
+def test_shape_mismatch_between_g_and_d_is_reported():
+    g, _ = small_pair()
+    _, d = small_pair(shape=(5, 5, 1))
+    with pytest.raises(ValueError, match="does not match"):
+        training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
+                                 training.Latent(8))
+
+
+def test_gan_model_trains_with_fit_and_the_grid_callback(tmp_path):
+    g, d = small_pair()
+    gan = training.GAN(g, d, training.Latent(8), loss=losses.BCE(from_logits=True))
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    g0, d0 = weights(g), weights(d)
+    grid = training.SampleGrid(g, training.Latent(8).fixed(4), tmp_path / "grid")
+    ds = tf.data.Dataset.from_tensor_slices(real_batch(32)).batch(8)
+    history = gan.fit(ds, epochs=2, verbose=0, callbacks=[grid])
+    assert changed(g0, g) and changed(d0, d)
+    assert len(history.history["d_loss"]) == 2
+    assert sorted(p.name for p in (tmp_path / "grid").iterdir()) == [
+        "epoch_0000.png", "epoch_0001.png", "epoch_0002.png", "progress.gif"]
+    assert gan(tf.zeros((3, 8))).shape == (3, 6, 6, 1)
+
+
+def test_train_loop_history_callbacks_and_steps_per_epoch(tmp_path):
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+    grid = training.SampleGrid(g, training.Latent(8).fixed(4), tmp_path / "grid", every=2)
+    ds = tf.data.Dataset.from_tensor_slices(real_batch(24)).batch(8)
+    history = training.train(step, ds, 4, callbacks=[grid], log_every=0)
+    assert len(history.epoch["d_loss"]) == 4 and len(history.step["d_loss"]) == 12
+    assert len(history.seconds) == 4 and history.last("g_loss") == history.epoch["g_loss"][-1]
+    assert sorted(grid.snapshots) == [0, 2, 4]
+    assert (tmp_path / "grid" / "progress.gif").stat().st_size > 0
+    history = training.train(step, ds, 2, steps_per_epoch=5, log_every=0)
+    assert len(history.step["d_loss"]) == 10
+
+
+def test_train_stops_on_nan():
+    def exploding_step(batch):
+        return {"d_loss": tf.constant(np.nan), "g_loss": tf.constant(1.0)}
+
+    ds = tf.data.Dataset.from_tensor_slices(real_batch(8)).batch(4)
+    with pytest.raises(FloatingPointError, match="diverged"):
+        training.train(exploding_step, ds, 1, log_every=0)
+
+
+def test_train_rejects_bad_arguments():
+    ds = tf.data.Dataset.from_tensor_slices(real_batch(8)).batch(4)
+    with pytest.raises(ValueError, match="epochs"):
+        training.train(lambda b: {}, ds, 0)
+    with pytest.raises(ValueError, match="no batch"):
+        training.train(lambda b: {}, ds.take(0), 1, log_every=0)
+
+
+def test_sample_grid_rejects_wrong_latent(tmp_path):
+    g, _ = small_pair()
+    with pytest.raises(ValueError, match="z"):
+        training.SampleGrid(g, np.zeros((4, 9)), tmp_path)
+    with pytest.raises(ValueError, match="every"):
+        training.SampleGrid(g, np.zeros((4, 8)), tmp_path, every=0)
