@@ -247,9 +247,9 @@ def _how_to_get(name: str) -> str:
     )
 
 
-def image_dataset(images, batch_size: int, labels=None, shuffle: bool = True,
+def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
                   drop_remainder: bool = False, seed: int | None = 0) -> tf.data.Dataset:
-    """A shuffled, batched, prefetched `tf.data.Dataset` of float images (and labels)."""
+    """A shuffled, batched, prefetched `tf.data.Dataset` of arrays (and labels, or a 2nd array)."""
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
             or batch_size < 1:
         raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
@@ -276,5 +276,5 @@ def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
           shuffle: bool = True, drop_remainder: bool = False) -> tf.data.Dataset:
     """MNIST as a dataset of (28, 28, 1) float32 images in [-1, 1] (and labels if asked)."""
     images, labels = image_arrays("mnist", split)
-    return image_dataset(to_float(images), batch_size, labels if with_labels else None,
+    return from_arrays(to_float(images), batch_size, labels if with_labels else None,
                          shuffle=shuffle, drop_remainder=drop_remainder)

@@ -82,7 +82,7 @@ def loss_curves(history, keys=("d_loss", "g_loss"), per="epoch", smooth: int = 1
     smooth: moving-average window drawn over the raw curve (1 = none).
     reference: a horizontal line, e.g. ln 2 ≈ 0.693, the BCE of a D at chance.
     """
-    if hasattr(history, "epoch") and isinstance(getattr(history, "epoch"), dict):
+    if isinstance(getattr(history, "epoch", None), dict):
         series = history.epoch if per == "epoch" else history.step
     elif hasattr(history, "history"):
         series = history.history

@@ -66,4 +66,6 @@ def table(folder=None) -> str:
 
 
 if __name__ == "__main__":
-    print(table())
+    import sys
+
+    print(table(sys.argv[1] if len(sys.argv) > 1 else None))

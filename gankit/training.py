@@ -92,7 +92,7 @@ def _step_logs(d_loss, g_loss, p_real, p_fake):
 
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
                     loss=None, g_steps: int = 1, jit_compile: bool = True):
-    """Return `train_step(real, z=None)`, a `tf.function` doing one D update and `g_steps` G updates.
+    """Return `train_step(real, z=None)`: a `tf.function` of one D and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
     chapter 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
@@ -181,8 +181,12 @@ class History:
 
 
 def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = None,
-          callbacks=(), log_every: int = 1, history: History | None = None) -> History:
-    """Run `train_step` over `dataset` for `epochs` epochs and return the `History`.
+          callbacks=(), log_every: int = 1, history: History | None = None,
+          initial_epoch: int = 0) -> History:
+    """Run `train_step` over `dataset` from epoch `initial_epoch` + 1 to `epochs`.
+
+    As in Keras' `fit()`, `epochs` is the number of the last epoch: to continue a finished run of
+    300 epochs for 200 more, pass `epochs=500, initial_epoch=300, history=history`.
 
     steps_per_epoch: when given, an "epoch" is that many batches of the repeated dataset (for
         books that count iterations, not passes over the data).
@@ -192,12 +196,14 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     """
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
+    if not isinstance(initial_epoch, int) or not 0 <= initial_epoch < epochs:
+        raise ValueError(f"initial_epoch: expected an int in [0, epochs), got {initial_epoch!r}")
     history = history or History()
     source = dataset.repeat() if steps_per_epoch else dataset
     iterator = iter(source)
     for cb in callbacks:
         getattr(cb, "on_train_begin", lambda: None)()
-    for epoch in range(1, epochs + 1):
+    for epoch in range(initial_epoch + 1, epochs + 1):
         start, logs = time.perf_counter(), []
         batches = range(steps_per_epoch) if steps_per_epoch else None
         for batch in (iterator if batches is None else (next(iterator) for _ in batches)):
@@ -220,7 +226,7 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             history.epoch.setdefault(name, []).append(float(series.mean()))
         history.seconds.append(seconds)
         epoch_logs = {k: history.epoch[k][-1] for k in values}
-        if log_every and (epoch % log_every == 0 or epoch in (1, epochs)):
+        if log_every and (epoch % log_every == 0 or epoch in (initial_epoch + 1, epochs)):
             shown = " · ".join(f"{k} {v:.4f}" for k, v in epoch_logs.items())
             print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
         for cb in callbacks:

@@ -56,9 +56,9 @@ def test_to_float_and_back():
         data.to_float(x.astype("float32"))
 
 
-def test_image_dataset_batches_and_labels():
+def test_from_arrays_batches_and_labels():
     x = np.random.default_rng(0).uniform(-1, 1, (10, 4, 4, 1)).astype("float32")
-    ds = data.image_dataset(x, 4, labels=np.arange(10), shuffle=True)
+    ds = data.from_arrays(x, 4, labels=np.arange(10), shuffle=True)
     batches = list(ds)
     assert [len(b[0]) for b in batches] == [4, 4, 2]
     seen = np.concatenate([b[1].numpy() for b in batches])
@@ -68,14 +68,14 @@ def test_image_dataset_batches_and_labels():
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.0, None])
-def test_image_dataset_rejects_bad_batch_size(bad):
+def test_from_arrays_rejects_bad_batch_size(bad):
     with pytest.raises(ValueError, match="batch_size"):
-        data.image_dataset(np.zeros((4, 2, 2, 1), "float32"), bad)
+        data.from_arrays(np.zeros((4, 2, 2, 1), "float32"), bad)
 
 
-def test_image_dataset_rejects_mismatched_labels():
+def test_from_arrays_rejects_mismatched_labels():
     with pytest.raises(ValueError, match="labels"):
-        data.image_dataset(np.zeros((4, 2, 2, 1), "float32"), 2, labels=[1, 2])
+        data.from_arrays(np.zeros((4, 2, 2, 1), "float32"), 2, labels=[1, 2])
 
 
 def test_full_mode_without_data_fails_fast_with_instructions(no_data, monkeypatch):

@@ -118,6 +118,12 @@ def test_train_loop_history_callbacks_and_steps_per_epoch(tmp_path):
     assert (tmp_path / "grid" / "progress.gif").stat().st_size > 0
     history = training.train(step, ds, 2, steps_per_epoch=5, log_every=0)
     assert len(history.step["d_loss"]) == 10
+    # continue the first run: epochs 5 and 6, snapshot at 6, history appended
+    grid.every = 1
+    more = training.train(step, ds, 6, initial_epoch=4, callbacks=[grid], log_every=0,
+                          history=history)
+    assert more is history and len(history.epoch["d_loss"]) == 4
+    assert sorted(grid.snapshots) == [0, 2, 4, 5, 6]
 
 
 def test_train_stops_on_nan():
@@ -133,6 +139,8 @@ def test_train_rejects_bad_arguments():
     ds = tf.data.Dataset.from_tensor_slices(real_batch(8)).batch(4)
     with pytest.raises(ValueError, match="epochs"):
         training.train(lambda b: {}, ds, 0)
+    with pytest.raises(ValueError, match="initial_epoch"):
+        training.train(lambda b: {}, ds, 3, initial_epoch=3)
     with pytest.raises(ValueError, match="no batch"):
         training.train(lambda b: {}, ds.take(0), 1, log_every=0)
 

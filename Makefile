@@ -1,0 +1,46 @@
+# gankit: `make setup` once, then `make check`. See README.md.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+export KERAS_BACKEND := tensorflow
+export GANKIT_QUIET := 1
+
+.PHONY: setup check lint test notebooks evaluate lab clean
+
+setup: $(VENV)/.installed  ## create .venv and install everything
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+check: lint test notebooks  ## lint + unit tests + every notebook in smoke mode
+
+lint: setup
+	$(BIN)/ruff check gankit tests notebooks
+
+test: setup  ## pytest for gankit
+	$(BIN)/python -m pytest tests
+
+notebooks: setup  ## run every notebook under nbval in smoke mode
+	GANKIT_SMOKE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax \
+	  --nbval-current-env --nbval-cell-timeout=600 \
+	  --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+
+evaluate: setup  ## full-mode runs on real data; writes results/ (see README, "Results")
+	mkdir -p build/evaluated results
+	for nb in $(or $(NB),$(NOTEBOOKS)); do \
+	  GANKIT_SMOKE=0 GANKIT_RESULTS_DIR=$(CURDIR)/results $(BIN)/jupyter nbconvert --to notebook \
+	    --execute --ExecutePreprocessor.timeout=-1 --output-dir build/evaluated $$nb || exit 1; \
+	done
+	$(BIN)/python -m gankit.results results
+
+lab: setup  ## open the notebooks in JupyterLab
+	$(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf build notebooks/runs .pytest_cache .ruff_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +
