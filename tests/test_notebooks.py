@@ -34,7 +34,8 @@ def test_notebook_follows_the_template(path):
     cells = nb["cells"]
     assert cells[0]["cell_type"] == "markdown"
     title = "".join(cells[0]["source"])
-    assert f"colab.research.google.com/github/gankit/gankit/blob/main/notebooks/{path.name}" in title
+    colab = "colab.research.google.com/github/gankit/gankit/blob/main/notebooks/"
+    assert colab + path.name in title
     assert "You will learn" in title
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
