@@ -103,7 +103,7 @@ def strategy() -> tf.distribute.Strategy:
     return tf.distribute.get_strategy()
 
 
-def cache_dir() -> "os.PathLike":
+def cache_dir():
     """Where gankit keeps what it trains once and reuses (evaluation classifiers, results).
 
     `GANKIT_CACHE_DIR`, or `~/.cache/gankit`.

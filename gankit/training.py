@@ -78,6 +78,13 @@ def generator_update(generator, discriminator, optimizer, loss, z):
     return g_loss
 
 
+def _check_players(generator, discriminator, latent):
+    check_pair(generator, discriminator)
+    if latent.dim != generator.input.shape[-1]:
+        raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
+                         f"{generator.input.shape[-1]}")
+
+
 def _step_logs(d_loss, g_loss, p_real, p_fake):
     p_real, p_fake = tf.reshape(p_real, [-1]), tf.reshape(p_fake, [-1])
     return {
@@ -100,10 +107,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     jit_compile: compile the step with XLA (on a 2-core CPU it halves the time of the dense
     GANs' steps); turn it off to debug or for ops XLA lacks.
     """
-    check_pair(generator, discriminator)
-    if latent.dim != generator.input.shape[-1]:
-        raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
-                         f"{generator.input.shape[-1]}")
+    _check_players(generator, discriminator, latent)
     if not isinstance(g_steps, int) or g_steps < 1:
         raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
     loss = loss or BCE()
@@ -131,10 +135,7 @@ class GAN(keras.Model):
     def __init__(self, generator, discriminator, latent: Latent, loss=None, g_steps: int = 1,
                  **kwargs):
         super().__init__(**kwargs)
-        check_pair(generator, discriminator)
-        if latent.dim != generator.input.shape[-1]:
-            raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
-                             f"{generator.input.shape[-1]}")
+        _check_players(generator, discriminator, latent)
         self.generator, self.discriminator, self.latent = generator, discriminator, latent
         self.loss_pair = loss or BCE()
         self.g_steps = g_steps
