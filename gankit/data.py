@@ -248,7 +248,7 @@ def _how_to_get(name: str) -> str:
 
 
 def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
-                  drop_remainder: bool = False, seed: int | None = 0) -> tf.data.Dataset:
+                drop_remainder: bool = False, seed: int | None = 0) -> tf.data.Dataset:
     """A shuffled, batched, prefetched `tf.data.Dataset` of arrays (and labels, or a 2nd array)."""
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
             or batch_size < 1:
@@ -277,4 +277,4 @@ def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
     """MNIST as a dataset of (28, 28, 1) float32 images in [-1, 1] (and labels if asked)."""
     images, labels = image_arrays("mnist", split)
     return from_arrays(to_float(images), batch_size, labels if with_labels else None,
-                         shuffle=shuffle, drop_remainder=drop_remainder)
+                       shuffle=shuffle, drop_remainder=drop_remainder)

@@ -118,7 +118,7 @@ def test_train_loop_history_callbacks_and_steps_per_epoch(tmp_path):
     assert (tmp_path / "grid" / "progress.gif").stat().st_size > 0
     history = training.train(step, ds, 2, steps_per_epoch=5, log_every=0)
     assert len(history.step["d_loss"]) == 10
-    # continue the first run: epochs 5 and 6, snapshot at 6, history appended
+    # epochs 5 and 6 (initial_epoch=4) append to the 2-epoch history; snapshots at 5 and 6
     grid.every = 1
     more = training.train(step, ds, 6, initial_epoch=4, callbacks=[grid], log_every=0,
                           history=history)
