@@ -96,22 +96,39 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
     return keras.Model(inputs, out, name=name)
 
 
+def io_shapes(model: keras.Model, name: str = "model") -> tuple[tuple, tuple]:
+    """(input shape, output shape) of one sample, without the batch axis.
+
+    Works for functional and Sequential models; a model that has not been built (no
+    `keras.Input`, never called) gets a clear error instead of Keras' AttributeError.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"{name}: expected a keras.Model, got {type(model).__name__}")
+    try:
+        return tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        raise ValueError(
+            f"{name} ({model.name}) has no defined input: start it with keras.Input(shape) "
+            "or call it once on a batch before training"
+        ) from None
+
+
 def check_pair(generator: keras.Model, discriminator: keras.Model) -> None:
     """Raise a clear error when G's samples do not fit D's input (a latent/shape mismatch)."""
-    g_out = tuple(generator.output.shape[1:])
-    d_in = tuple(discriminator.input.shape[1:])
+    _, g_out = io_shapes(generator, "generator")
+    d_in, d_out = io_shapes(discriminator, "discriminator")
     if g_out != d_in:
         raise ValueError(
             f"generator output shape {g_out} does not match discriminator input shape {d_in}: "
             "build D with input_shape equal to G's output_shape"
         )
-    if tuple(discriminator.output.shape[1:]) != (1,):
-        raise ValueError(
-            f"discriminator must output one score per sample, got shape "
-            f"{tuple(discriminator.output.shape[1:])}"
-        )
+    if d_out != (1,):
+        raise ValueError(f"discriminator must output one score per sample, got shape {d_out}")
 
 
 def latent_dim(generator: keras.Model) -> int:
     """The size of G's noise vector."""
-    return int(generator.input.shape[-1])
+    z_shape, _ = io_shapes(generator, "generator")
+    if len(z_shape) != 1:
+        raise ValueError(f"generator: expected a flat noise input (latent_dim,), got {z_shape}")
+    return int(z_shape[0])

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit.losses import BCE
-from gankit.models import check_pair
+from gankit.models import check_pair, latent_dim
 
 
 class Latent:
@@ -80,9 +80,9 @@ def generator_update(generator, discriminator, optimizer, loss, z):
 
 def _check_players(generator, discriminator, latent):
     check_pair(generator, discriminator)
-    if latent.dim != generator.input.shape[-1]:
+    if latent.dim != latent_dim(generator):
         raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
-                         f"{generator.input.shape[-1]}")
+                         f"{latent_dim(generator)}: make them equal")
 
 
 def _step_logs(d_loss, g_loss, p_real, p_fake):
@@ -183,7 +183,7 @@ class History:
 
 def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = None,
           callbacks=(), log_every: int = 1, history: History | None = None,
-          initial_epoch: int = 0) -> History:
+          initial_epoch: int = 0, checkpoint=None, guard=None) -> History:
     """Run `train_step` over `dataset` from epoch `initial_epoch` + 1 to `epochs`.
 
     As in Keras' `fit()`, `epochs` is the number of the last epoch: to continue a finished run of
@@ -191,47 +191,93 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
 
     steps_per_epoch: when given, an "epoch" is that many batches of the repeated dataset (for
         books that count iterations, not passes over the data).
-    callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`
-        and `on_train_end()` are called when present.
-    Stops with FloatingPointError as soon as a loss is NaN or infinite.
+    callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`,
+        `on_train_end()` and `on_resume(epoch)` are called when present.
+    checkpoint: a `checkpoints.Checkpoint`. Training first continues from its newest save (the
+        counters, history and RNG states included), then saves after every epoch and every
+        `checkpoint.every_steps` steps. The batches of the finished part are replayed without
+        training (tf.data draws each epoch's shuffle order from the seed and the number of
+        iterators made so far), so a resumed run sees the same data as an unbroken one.
+    guard: a `checkpoints.Guard` (the default one when None): stops with `TrainingDiverged`
+        when a loss becomes NaN/Inf or D's loss stays near zero; the last good checkpoint stays.
     """
+    from gankit.checkpoints import Guard
+
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
     if not isinstance(initial_epoch, int) or not 0 <= initial_epoch < epochs:
         raise ValueError(f"initial_epoch: expected an int in [0, epochs), got {initial_epoch!r}")
-    history = history or History()
-    source = dataset.repeat() if steps_per_epoch else dataset
-    iterator = iter(source)
+    if steps_per_epoch is not None and (not isinstance(steps_per_epoch, int)
+                                        or steps_per_epoch < 1):
+        raise ValueError(f"steps_per_epoch: expected a positive int, got {steps_per_epoch!r}")
+    history, guard, done = history or History(), guard or Guard(), 0
+    state = checkpoint.restore() if checkpoint is not None else None
+    if state is not None:
+        initial_epoch, done, history = state
+        if initial_epoch >= epochs:
+            print(f"Already trained for {initial_epoch} epochs (asked for {epochs}).")
+            return history
     for cb in callbacks:
+        if state is not None and hasattr(cb, "on_resume"):
+            cb.on_resume(initial_epoch)
         getattr(cb, "on_train_begin", lambda: None)()
+
+    source = dataset.repeat() if steps_per_epoch else dataset
+    if steps_per_epoch:
+        iterator = iter(source)
+        for _ in range(initial_epoch * steps_per_epoch + done):
+            next(iterator)  # replay the data of the finished steps (no training)
+    else:
+        for _ in range(initial_epoch):
+            iter(source)  # each new iterator advances the shuffle order by one epoch
+
     for epoch in range(initial_epoch + 1, epochs + 1):
-        start, logs = time.perf_counter(), []
-        batches = range(steps_per_epoch) if steps_per_epoch else None
-        for batch in (iterator if batches is None else (next(iterator) for _ in batches)):
-            args = batch if isinstance(batch, tuple) else (batch,)
-            logs.append(train_step(*args))
-        if batches is None:
+        start, pending = time.perf_counter(), []
+        if not steps_per_epoch:
             iterator = iter(source)
-        if not logs:
+            for _ in range(done):
+                next(iterator)
+        step = done
+
+        def record():  # move the pending step logs into the history, after the guard's check
+            values = {k: np.array([float(log[k]) for log in pending]) for k in pending[0]}
+            guard.check(values, f"epoch {epoch}, step {step}",
+                        checkpoint.latest if checkpoint is not None else None)
+            for name, series in values.items():
+                history.step.setdefault(name, []).extend(series.tolist())
+            pending.clear()
+
+        while steps_per_epoch is None or step < steps_per_epoch:
+            batch = next(iterator, None)
+            if batch is None:
+                break
+            pending.append(train_step(*(batch if isinstance(batch, tuple) else (batch,))))
+            step += 1
+            if checkpoint is not None and checkpoint.every_steps \
+                    and step % checkpoint.every_steps == 0:
+                record()
+                history.seconds.append(time.perf_counter() - start)  # this epoch's part so far
+                checkpoint.save(epoch - 1, step, history)
+                history.seconds.pop()
+        if step == 0:
             raise ValueError("the dataset yielded no batch: is it empty?")
-        values = {k: np.array([float(log[k]) for log in logs]) for k in logs[0]}
+        if pending:
+            record()
         seconds = time.perf_counter() - start
-        for name, series in values.items():
-            if not np.all(np.isfinite(series)):
-                raise FloatingPointError(
-                    f"epoch {epoch}: {name} became {series[~np.isfinite(series)][0]}. "
-                    "Training diverged: lower the learning rate, check that the data are "
-                    "scaled to the generator's output range, or add normalisation."
-                )
-            history.step.setdefault(name, []).extend(series.tolist())
-            history.epoch.setdefault(name, []).append(float(series.mean()))
+        if done and history.seconds and len(history.seconds) == epoch:
+            seconds += history.seconds.pop()  # time spent on this epoch before the restart
         history.seconds.append(seconds)
-        epoch_logs = {k: history.epoch[k][-1] for k in values}
+        epoch_logs = {k: float(np.mean(v[-step:])) for k, v in history.step.items()}
+        for name, value in epoch_logs.items():
+            history.epoch.setdefault(name, []).append(value)
         if log_every and (epoch % log_every == 0 or epoch in (initial_epoch + 1, epochs)):
             shown = " · ".join(f"{k} {v:.4f}" for k, v in epoch_logs.items())
             print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
         for cb in callbacks:
             cb.on_epoch_end(epoch, epoch_logs)
+        if checkpoint is not None:
+            checkpoint.save(epoch, 0, history)
+        done = 0
     for cb in callbacks:
         getattr(cb, "on_train_end", lambda *a: None)()
     return history
@@ -240,8 +286,9 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
 class SampleGrid(keras.callbacks.Callback):
     """Render G's output for a fixed set of latent vectors every `every` epochs.
 
-    Saves `epoch_XXXX.png` into `out_dir` and, at the end of training, `progress.gif` made of
-    those frames. Works as a `fit()` callback and with `train(..., callbacks=[grid])`.
+    Saves `epoch_XXXX.png` (and the samples as `.npy`) into `out_dir` and, at the end of
+    training, `progress.gif` made of those frames. Works as a `fit()` callback and with
+    `train(..., callbacks=[grid])`.
     `render(samples, title)` returns a matplotlib Figure (default: `plots.image_grid`).
     `snapshots` maps epoch → the generated samples (NumPy), epoch 0 being the untrained G.
     """
@@ -253,8 +300,8 @@ class SampleGrid(keras.callbacks.Callback):
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every: expected a positive int, got {every!r}")
         z = np.asarray(z, dtype="float32")
-        if z.ndim != 2 or z.shape[1] != generator.input.shape[-1]:
-            raise ValueError(f"z: expected shape (n, {generator.input.shape[-1]}), got {z.shape}")
+        if z.ndim != 2 or z.shape[1] != latent_dim(generator):
+            raise ValueError(f"z: expected shape (n, {latent_dim(generator)}), got {z.shape}")
         self.generator, self.z, self.every = generator, z, every
         self.out_dir = Path(out_dir)
         self.render = render or plots.image_grid
@@ -268,11 +315,21 @@ class SampleGrid(keras.callbacks.Callback):
         fig = self.render(samples, title=f"epoch {epoch}")
         path = self.out_dir / f"epoch_{epoch:04d}.png"
         fig.savefig(path, dpi=72)
+        np.save(path.with_suffix(".npy"), samples)  # for `on_resume` after a restart
         import matplotlib.pyplot as plt
 
         plt.close(fig)
         self.frames.append(path)
         return path
+
+    def on_resume(self, epoch):
+        """Training continues after `epoch` epochs: take back the frames saved up to then."""
+        self.snapshots, self.frames = {}, []
+        for path in sorted(self.out_dir.glob("epoch_*.png")):
+            done = int(path.stem.split("_")[1])
+            if done <= epoch and path.with_suffix(".npy").is_file():
+                self.snapshots[done] = np.load(path.with_suffix(".npy"))
+                self.frames.append(path)
 
     def on_train_begin(self, logs=None):
         if 0 not in self.snapshots:

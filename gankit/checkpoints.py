@@ -1,0 +1,192 @@
+"""Checkpoints that let training continue after a restart, and a guard against divergence.
+
+A `Checkpoint` holds everything a GAN run needs to go on as if it had never stopped: G and D,
+both optimizers, the noise generator's RNG state (and every Dropout's), the fixed latent vectors
+of the sample grid, the epoch and step counters and the loss history. `train(...,
+checkpoint=ckpt)` restores the latest one before it starts and saves as it goes, so re-running
+a notebook after a kernel restart (or a Colab disconnect) continues where it stopped;
+`Checkpoint(..., fresh=True)` starts over. `ckpt.callback()` does the same for `fit()`.
+
+`Guard` stops a run whose losses become NaN/Inf, or whose discriminator wins outright for many
+steps, with `TrainingDiverged`; the last good checkpoint stays on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import asdict
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+class TrainingDiverged(FloatingPointError):
+    """Training stopped by the `Guard`. `checkpoint` is the last good one (a path, or None)."""
+
+    def __init__(self, message, checkpoint=None):
+        super().__init__(message)
+        self.checkpoint = checkpoint
+
+
+class Guard:
+    """Stop training that has gone wrong, saying what the likely cause is.
+
+    - any loss NaN or infinite → stop at once;
+    - D's loss below `d_loss_floor` for `patience` steps in a row → stop: D tells every sample
+      apart and G gets almost no gradient (mode collapse, or D far stronger than G).
+      Some runs pass through such a phase and recover (notebook 02 does): raise `patience`, or
+      pass `patience=None` to turn this check off.
+    """
+
+    def __init__(self, d_loss_floor: float = 1e-4, patience: int | None = 2000):
+        if patience is not None and (not isinstance(patience, int) or patience < 1):
+            raise ValueError(f"patience: expected a positive int or None, got {patience!r}")
+        self.d_loss_floor, self.patience = float(d_loss_floor), patience
+        self.streak = 0  # steps in a row with D's loss under the floor
+
+    def check(self, logs: dict, where: str, last_good=None) -> None:
+        """`logs` maps a loss name to this stretch's per-step values (NumPy)."""
+        kept = f" The last good checkpoint is kept: {last_good}." if last_good else ""
+        for name, values in logs.items():
+            bad = values[~np.isfinite(values)]
+            if bad.size:
+                raise TrainingDiverged(
+                    f"{where}: {name} became {bad[0]}. Training diverged. Likely causes: a "
+                    "learning rate too high (try 10x lower), data not scaled to the generator's "
+                    "output range (tanh → [-1, 1]), or a network without normalisation "
+                    "(add BatchNormalization)." + kept, last_good)
+        if self.patience is None or "d_loss" not in logs:
+            return
+        for value in logs["d_loss"]:
+            self.streak = self.streak + 1 if value < self.d_loss_floor else 0
+            if self.streak >= self.patience:
+                raise TrainingDiverged(
+                    f"{where}: D's loss has stayed below {self.d_loss_floor:g} for "
+                    f"{self.patience} steps: D wins every time and G gets no gradient to learn "
+                    "from. Likely causes: mode collapse, or D much stronger than G (lower D's "
+                    "learning rate, add label smoothing, give G more steps). If this run is "
+                    "known to recover, pass guard=Guard(patience=None)." + kept, last_good)
+
+
+def weights_finite(*models) -> bool:
+    """True when every variable of the models is finite."""
+    return all(bool(tf.reduce_all(tf.math.is_finite(v))) for m in models for v in m.variables
+               if "float" in str(v.dtype))
+
+
+class Checkpoint:
+    """Save and restore a GAN run in `directory` (`tf.train.Checkpoint` under the hood).
+
+    every_steps: also save every that many steps inside an epoch (a save always follows the
+        last step of each epoch). Mid-epoch saves let long epochs survive a disconnect.
+    keep: how many checkpoints to keep on disk.
+    fresh: delete what `directory` holds and start over.
+    latent: the `Latent` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
+        latent vectors are saved (and restored into it).
+    """
+
+    def __init__(self, directory, generator, discriminator, g_optimizer, d_optimizer, *,
+                 latent=None, sample_grid=None, every_steps: int | None = None, keep: int = 2,
+                 fresh: bool = False):
+        if every_steps is not None and (not isinstance(every_steps, int) or every_steps < 1):
+            raise ValueError(f"every_steps: expected a positive int or None, got {every_steps!r}")
+        self.directory = Path(directory)
+        if fresh and self.directory.exists():
+            shutil.rmtree(self.directory)
+        self.models = (generator, discriminator)
+        self.every_steps, self.sample_grid = every_steps, sample_grid
+        self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
+        self.step = tf.Variable(0, dtype=tf.int64, trainable=False)  # steps done in the epoch
+        self.history = tf.Variable("", dtype=tf.string, trainable=False)
+        objects = dict(generator=generator, discriminator=discriminator, g_optimizer=g_optimizer,
+                       d_optimizer=d_optimizer, epoch=self.epoch, step=self.step,
+                       history=self.history,
+                       # Every RNG state in the models (Dropout, noise layers) and in the latent.
+                       rng=[v for m in self.models for v in m.variables if "seed_generator" in
+                            v.path])
+        if latent is not None:
+            objects["latent_rng"] = latent.seed_generator.state
+        if sample_grid is not None:
+            self.grid_z = tf.Variable(sample_grid.z, trainable=False)
+            objects["grid_z"] = self.grid_z
+        self.checkpoint = tf.train.Checkpoint(**objects)
+        self.manager = tf.train.CheckpointManager(self.checkpoint, self.directory, max_to_keep=keep)
+
+    @classmethod
+    def of(cls, gan, directory, **kwargs) -> Checkpoint:
+        """A checkpoint of a compiled `training.GAN` model (for `fit()`)."""
+        return cls(directory, gan.generator, gan.discriminator, gan.g_optimizer, gan.d_optimizer,
+                   latent=gan.latent, **kwargs)
+
+    @property
+    def latest(self) -> str | None:
+        """The path of the newest checkpoint, or None."""
+        return self.manager.latest_checkpoint
+
+    def restore(self):
+        """Load the newest checkpoint. Returns `(epoch, step, history)`, or None if there is none.
+
+        `epoch` is the number of finished epochs, `step` the steps done in the next one.
+        """
+        from gankit.training import History
+
+        if self.latest is None:
+            return None
+        # Optimizer slots are created lazily; build them so every saved value has a home.
+        for model, opt in zip(self.models, self._optimizers()):
+            if not opt.built:
+                opt.build(model.trainable_variables)
+        self.checkpoint.restore(self.latest).assert_existing_objects_matched()
+        if self.sample_grid is not None:
+            self.sample_grid.z = self.grid_z.numpy()
+        history = History(**json.loads(self.history.numpy().decode()))
+        epoch, step = int(self.epoch.numpy()), int(self.step.numpy())
+        print(f"Resumed from {self.latest}: {epoch} epochs and {step} steps done "
+              "(pass fresh=True to the Checkpoint to start over).")
+        return epoch, step, history
+
+    def _optimizers(self):
+        return self.checkpoint.g_optimizer, self.checkpoint.d_optimizer
+
+    def save(self, epoch: int, step: int, history) -> str:
+        """Save now: `epoch` epochs finished and `step` steps of the next one done."""
+        if not weights_finite(*self.models):
+            raise TrainingDiverged(
+                f"epoch {epoch + 1}, step {step}: a weight became NaN or infinite. Training "
+                "diverged: lower the learning rate. The last good checkpoint is kept: "
+                f"{self.latest}.", self.latest)
+        self.epoch.assign(epoch)
+        self.step.assign(step)
+        self.history.assign(json.dumps(asdict(history)))
+        return self.manager.save(checkpoint_number=None)
+
+    def callback(self) -> keras.callbacks.Callback:
+        """A `fit()` callback: restore before training, save at the end of every epoch."""
+        return _FitCheckpoint(self)
+
+
+class _FitCheckpoint(keras.callbacks.Callback):
+    """Resume `fit()` from a `Checkpoint` (whole epochs) and save after each epoch.
+
+    `history` holds the per-epoch logs of every epoch, those before a restart included.
+    """
+
+    def __init__(self, checkpoint: Checkpoint):
+        super().__init__()
+        from gankit.training import History
+
+        self.ckpt, self.history = checkpoint, History()
+
+    def on_train_begin(self, logs=None):
+        state = self.ckpt.restore()
+        if state is not None:
+            epoch, _, self.history = state
+            self.model._initial_epoch = epoch  # what Keras' BackupAndRestore sets, too
+
+    def on_epoch_end(self, epoch, logs=None):
+        for name, value in (logs or {}).items():
+            self.history.epoch.setdefault(name, []).append(float(value))
+        self.ckpt.save(epoch + 1, 0, self.history)
