@@ -132,3 +132,13 @@ def latent_dim(generator: keras.Model) -> int:
     if len(z_shape) != 1:
         raise ValueError(f"generator: expected a flat noise input (latent_dim,), got {z_shape}")
     return int(z_shape[0])
+
+
+def output_range(generator: keras.Model):
+    """The range of G's last activation: tanh → (-1, 1), sigmoid → (0, 1), otherwise None."""
+    for layer in reversed(generator.layers):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(
+                getattr(activation, "__name__", ""))
+    return None

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit.losses import BCE
-from gankit.models import check_pair, latent_dim
+from gankit.models import check_pair, io_shapes, latent_dim, output_range
 
 
 class Latent:
@@ -56,6 +56,19 @@ class Latent:
         return f"Latent(dim={self.dim}, dist={self.dist!r}, scale={self.scale:g})"
 
 
+def _scaled(loss, optimizer):
+    """The loss whose gradient the optimizer should get.
+
+    Under `tf.distribute` each replica computes the mean loss of its share of the batch and the
+    optimizer *sums* the replicas' gradients: dividing by the replica count makes that sum the
+    gradient of the global batch's mean. `optimizer.scale_loss` multiplies by the loss scale of
+    a `LossScaleOptimizer` (mixed precision) and does nothing otherwise.
+    """
+    context = tf.distribute.get_replica_context()
+    replicas = context.num_replicas_in_sync if context is not None else 1
+    return optimizer.scale_loss(loss / replicas)
+
+
 def discriminator_update(generator, discriminator, optimizer, loss, real, z):
     """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities."""
     fake = generator(z, training=True)
@@ -63,7 +76,8 @@ def discriminator_update(generator, discriminator, optimizer, loss, real, z):
         real_out = discriminator(real, training=True)
         fake_out = discriminator(fake, training=True)
         d_loss = loss.discriminator(real_out, fake_out)
-    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+        scaled = _scaled(d_loss, optimizer)
+    grads = tape.gradient(scaled, discriminator.trainable_variables)
     optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
     return d_loss, loss.probability(real_out), loss.probability(fake_out)
 
@@ -73,20 +87,75 @@ def generator_update(generator, discriminator, optimizer, loss, z):
     with tf.GradientTape() as tape:
         fake_out = discriminator(generator(z, training=True), training=True)
         g_loss = loss.generator(fake_out)
-    grads = tape.gradient(g_loss, generator.trainable_variables)
+        scaled = _scaled(g_loss, optimizer)
+    grads = tape.gradient(scaled, generator.trainable_variables)
     optimizer.apply_gradients(zip(grads, generator.trainable_variables))
     return g_loss
 
 
+def simultaneous_update(generator, discriminator, g_optimizer, d_optimizer, loss, real, z):
+    """Both steps from one forward pass, as the TensorFlow DCGAN tutorial does.
+
+    D and G are scored on the same G(z), and both gradients are taken before either network
+    changes, so G's step does not see D's new weights. It skips a second forward pass (about
+    a third less work per iteration); the alternating steps above are the book's algorithm.
+    Returns (d_loss, g_loss, D(real), D(G(z))).
+    """
+    with tf.GradientTape() as g_tape, tf.GradientTape() as d_tape:
+        fake = generator(z, training=True)
+        real_out = discriminator(real, training=True)
+        fake_out = discriminator(fake, training=True)
+        d_loss = loss.discriminator(real_out, fake_out)
+        g_loss = loss.generator(fake_out)
+        d_scaled, g_scaled = _scaled(d_loss, d_optimizer), _scaled(g_loss, g_optimizer)
+    g_grads = g_tape.gradient(g_scaled, generator.trainable_variables)
+    d_grads = d_tape.gradient(d_scaled, discriminator.trainable_variables)
+    g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
+    d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
+    return d_loss, g_loss, loss.probability(real_out), loss.probability(fake_out)
+
+
 def _check_players(generator, discriminator, latent):
     check_pair(generator, discriminator)
+    if not isinstance(latent, Latent):
+        raise TypeError(f"latent: expected a gankit.training.Latent, got {type(latent).__name__}")
     if latent.dim != latent_dim(generator):
         raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
                          f"{latent_dim(generator)}: make them equal")
 
 
+def _check_optimizers(**optimizers):
+    mixed = keras.mixed_precision.global_policy().name == "mixed_float16"
+    for name, opt in optimizers.items():
+        if not isinstance(opt, keras.optimizers.Optimizer):
+            raise TypeError(f"{name}: expected a keras optimizer (e.g. keras.optimizers.Adam(2e-4)),"
+                            f" got {type(opt).__name__}")
+        if mixed and not isinstance(opt, keras.optimizers.LossScaleOptimizer):
+            raise ValueError(
+                f"{name}: the mixed_float16 policy is on, so float16 gradients can underflow to "
+                f"zero; wrap it: keras.optimizers.LossScaleOptimizer({type(opt).__name__}(...))")
+
+
+def _check_batch(real, z, discriminator, generator):
+    """The first batch of each new shape: clear errors instead of errors deep inside Keras."""
+    from gankit.data import check_images
+
+    d_in, _ = io_shapes(discriminator, "discriminator")
+    arr = np.asarray(real)
+    if arr.ndim == len(d_in) and arr.shape == d_in:
+        raise ValueError(f"real: got one sample of shape {arr.shape}; expected a batch "
+                         f"(N, {', '.join(map(str, d_in))}): add a batch axis")
+    check_images(arr, "real", shape=d_in, value_range=output_range(generator))
+    if z is not None:
+        z = np.asarray(z)
+        if z.shape != (len(arr), latent_dim(generator)):
+            raise ValueError(f"z: expected shape ({len(arr)}, {latent_dim(generator)}) (one "
+                             f"latent vector per real sample), got {z.shape}")
+
+
 def _step_logs(d_loss, g_loss, p_real, p_fake):
-    p_real, p_fake = tf.reshape(p_real, [-1]), tf.reshape(p_fake, [-1])
+    p_real = tf.cast(tf.reshape(p_real, [-1]), tf.float32)
+    p_fake = tf.cast(tf.reshape(p_fake, [-1]), tf.float32)
     return {
         "d_loss": d_loss,
         "g_loss": g_loss,
@@ -98,24 +167,44 @@ def _step_logs(d_loss, g_loss, p_real, p_fake):
 
 
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
-                    loss=None, g_steps: int = 1, jit_compile: bool = True):
-    """Return `train_step(real, z=None)`: a `tf.function` of one D and `g_steps` G updates.
+                    loss=None, g_steps: int = 1, update: str = "alternating",
+                    jit_compile: bool | None = None, strategy=None):
+    """Return `train_step(real, z=None)`: one D update and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
     chapter 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
     The step returns a dict of scalars: d_loss, g_loss, d_real, d_fake, d_acc.
+    The first batch of each new shape is checked (shape, dtype, value range, z's shape).
+
+    update: "alternating" (D's step, then G's against the updated D: the book's algorithm) or
+        "simultaneous" (both from one forward pass, as the TensorFlow DCGAN tutorial).
     jit_compile: compile the step with XLA (on a 2-core CPU it halves the time of the dense
-    GANs' steps); turn it off to debug or for ops XLA lacks.
+        GANs' steps); None means on for one device, off under a multi-device strategy (XLA
+        cannot compile the cross-device gradient sum). Turn it off to debug.
+    strategy: a `tf.distribute.Strategy` (default: the one in scope). Build the models and
+        optimizers under `strategy.scope()`; each replica gets a share of the batch, and
+        `train` distributes the dataset. Logs are averaged over the replicas.
     """
     _check_players(generator, discriminator, latent)
+    _check_optimizers(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
     if not isinstance(g_steps, int) or g_steps < 1:
         raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
+    if update not in ("alternating", "simultaneous"):
+        raise ValueError(f"update: expected 'alternating' or 'simultaneous', got {update!r}")
+    if update == "simultaneous" and g_steps != 1:
+        raise ValueError("g_steps: the simultaneous update makes exactly one G step")
     loss = loss or BCE()
+    strategy = strategy or tf.distribute.get_strategy()
+    replicas = strategy.num_replicas_in_sync
+    jit_compile = replicas == 1 if jit_compile is None else jit_compile
 
-    @tf.function(jit_compile=jit_compile)
-    def train_step(real, z=None):
+    def replica_step(real, z=None):
         batch = tf.shape(real)[0]
         z_d = latent(batch) if z is None else z
+        if update == "simultaneous":
+            d_loss, g_loss, p_real, p_fake = simultaneous_update(
+                generator, discriminator, g_optimizer, d_optimizer, loss, real, z_d)
+            return _step_logs(d_loss, g_loss, p_real, p_fake)
         d_loss, p_real, p_fake = discriminator_update(
             generator, discriminator, d_optimizer, loss, real, z_d)
         for _ in range(g_steps):
@@ -123,6 +212,26 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
             g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
         return _step_logs(d_loss, g_loss, p_real, p_fake)
 
+    if replicas == 1:
+        compiled = tf.function(replica_step, jit_compile=jit_compile)
+    else:
+        @tf.function(jit_compile=jit_compile)
+        def compiled(real, z=None):
+            logs = strategy.run(replica_step, args=(real, z))
+            return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
+
+    checked = set()
+
+    def train_step(real, z=None):
+        first = strategy.experimental_local_results(real)[0]
+        first_z = None if z is None else strategy.experimental_local_results(z)[0]
+        key = (tuple(first.shape), str(first.dtype), None if z is None else tuple(first_z.shape))
+        if key not in checked:
+            _check_batch(first, first_z, discriminator, generator)
+            checked.add(key)
+        return compiled(real, z)
+
+    train_step.strategy, train_step.compiled = strategy, compiled
     return train_step
 
 
@@ -143,6 +252,7 @@ class GAN(keras.Model):
                          for name in ("d_loss", "g_loss", "d_real", "d_fake", "d_acc")}
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
+        _check_optimizers(d_optimizer=d_optimizer, g_optimizer=g_optimizer)
         super().compile(**kwargs)
         self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
 
@@ -155,6 +265,11 @@ class GAN(keras.Model):
 
     def train_step(self, data):
         real = data[0] if isinstance(data, (tuple, list)) else data
+        d_in, _ = io_shapes(self.discriminator, "discriminator")
+        if tuple(real.shape[1:]) != d_in or not real.dtype.is_floating:  # checked when traced
+            raise ValueError(f"the dataset's batches: expected float images of shape "
+                             f"(N, {', '.join(map(str, d_in))}), got {real.dtype.name} "
+                             f"{tuple(real.shape)} (rescale uint8 with gankit.data.to_float)")
         batch = tf.shape(real)[0]
         d_loss, p_real, p_fake = discriminator_update(
             self.generator, self.discriminator, self.d_optimizer, self.loss_pair, real,
