@@ -197,6 +197,10 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     strategy = strategy or tf.distribute.get_strategy()
     replicas = strategy.num_replicas_in_sync
     jit_compile = replicas == 1 if jit_compile is None else jit_compile
+    with strategy.scope():  # an optimizer's slots must live where its model's variables do
+        for opt, model in ((g_optimizer, generator), (d_optimizer, discriminator)):
+            if not opt.built:
+                opt.build(model.trainable_variables)
 
     def replica_step(real, z=None):
         batch = tf.shape(real)[0]
@@ -338,6 +342,9 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
         getattr(cb, "on_train_begin", lambda: None)()
 
     source = dataset.repeat() if steps_per_epoch else dataset
+    strategy = getattr(train_step, "strategy", None)
+    if strategy is not None and strategy.num_replicas_in_sync > 1:
+        source = strategy.experimental_distribute_dataset(source)  # each replica gets a share
     if steps_per_epoch:
         iterator = iter(source)
         for _ in range(initial_epoch * steps_per_epoch + done):
