@@ -56,6 +56,7 @@ class BCE:
     def _bce(self, target, output):
         # D's output has shape (batch, 1); targets take the same shape. The output tensor is
         # passed on untouched so that Keras can recover the logits behind a sigmoid layer.
+        output = tf.cast(output, tf.float32)  # a float16 D output (mixed precision) → float32
         target = tf.ones_like(output) * target
         return tf.reduce_mean(
             keras.losses.binary_crossentropy(target, output, from_logits=self.from_logits)

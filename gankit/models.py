@@ -67,9 +67,10 @@ def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="le
                                           epsilon=batchnorm_epsilon)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
-    x = layers.Dense(math.prod(shape), activation=output_activation)(x)
+    # float32 even under the mixed_float16 policy: the samples and D's loss need its precision.
+    x = layers.Dense(math.prod(shape), activation=output_activation, dtype="float32")(x)
     if len(shape) > 1:
-        x = layers.Reshape(shape)(x)
+        x = layers.Reshape(shape, dtype="float32")(x)
     return keras.Model(z, x, name=name)
 
 
@@ -92,7 +93,7 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
         x = _activation(activation, negative_slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
-    out = layers.Dense(1, activation=output_activation)(x)
+    out = layers.Dense(1, activation=output_activation, dtype="float32")(x)
     return keras.Model(inputs, out, name=name)
 
 

@@ -80,11 +80,22 @@ def budget(full, smoke_value):
     return smoke_value if smoke() else full
 
 
-def seed(value: int = 0) -> None:
-    """Seed Python, NumPy and TensorFlow (`keras.utils.set_random_seed`)."""
+def seed(value: int = 0, deterministic: bool = False) -> None:
+    """Seed Python, NumPy and TensorFlow (`keras.utils.set_random_seed`).
+
+    On a CPU the same seed already gives the same losses and samples, run after run.
+    deterministic: also call `tf.config.experimental.enable_op_determinism()`, which makes GPU
+        ops (cuDNN convolutions, scatter/segment reductions, which otherwise add floats in
+        varying order) deterministic too, at some cost in speed; ops without a deterministic
+        GPU kernel then raise an error instead of running. It cannot be turned off again in
+        the same process. Even then, results differ between GPU models and library versions,
+        and between CPU and GPU.
+    """
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError(f"seed: expected a non-negative int, got {value!r}")
     keras.utils.set_random_seed(value)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
 
 
 def strategy() -> tf.distribute.Strategy:

@@ -151,3 +151,23 @@ def test_sample_grid_rejects_wrong_latent(tmp_path):
         training.SampleGrid(g, np.zeros((4, 9)), tmp_path)
     with pytest.raises(ValueError, match="every"):
         training.SampleGrid(g, np.zeros((4, 8)), tmp_path, every=0)
+
+
+def test_mixed_precision_step_needs_and_uses_loss_scaling():
+    keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        g, d = small_pair()
+        assert g.layers[1].compute_dtype == "float16" and g.output.dtype == "float32"
+        with pytest.raises(ValueError, match="LossScaleOptimizer"):
+            training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
+                                     training.Latent(8))
+        g_opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3))
+        d_opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3))
+        step = training.make_train_step(g, d, g_opt, d_opt, training.Latent(8),
+                                        loss=losses.BCE(from_logits=True), jit_compile=False)
+        g0, d0 = weights(g), weights(d)
+        logs = step(real_batch())
+        assert np.isfinite(float(logs["d_loss"])) and changed(g0, g) and changed(d0, d)
+        assert float(g_opt.dynamic_scale) > 1  # the loss was scaled up before the gradient
+    finally:
+        keras.mixed_precision.set_global_policy("float32")
