@@ -6,7 +6,7 @@ NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
 export KERAS_BACKEND := tensorflow
 export GANKIT_QUIET := 1
 
-.PHONY: setup check lint test notebooks evaluate lab clean
+.PHONY: setup check lint test notebooks evaluate bench lab clean
 
 setup: $(VENV)/.installed  ## create .venv and install everything
 
@@ -20,12 +20,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 check: lint test notebooks  ## lint + unit tests + every notebook in smoke mode
 
 lint: setup
-	$(BIN)/ruff check gankit tests notebooks
+	$(BIN)/ruff check gankit tests notebooks benchmarks
 
 test: setup  ## pytest for gankit
 	$(BIN)/python -m pytest tests
 
-notebooks: setup  ## run every notebook under nbval in smoke mode
+notebooks: setup  ## run every notebook under nbval in smoke mode (from scratch: no resume)
+	rm -rf notebooks/runs/smoke
 	GANKIT_SMOKE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax \
 	  --nbval-current-env --nbval-cell-timeout=600 \
 	  --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
@@ -33,10 +34,14 @@ notebooks: setup  ## run every notebook under nbval in smoke mode
 evaluate: setup  ## full-mode runs on real data; writes results/ (see README, "Results")
 	mkdir -p build/evaluated results
 	for nb in $(or $(NB),$(NOTEBOOKS)); do \
+	  rm -rf notebooks/runs/$$(basename $$nb .ipynb); \
 	  GANKIT_SMOKE=0 GANKIT_RESULTS_DIR=$(CURDIR)/results $(BIN)/jupyter nbconvert --to notebook \
 	    --execute --ExecutePreprocessor.timeout=-1 --output-dir build/evaluated $$nb || exit 1; \
 	done
 	$(BIN)/python -m gankit.results results
+
+bench: setup  ## time gankit's DCGAN step against the TensorFlow tutorial's (images/s, ratio)
+	$(BIN)/python benchmarks/dcgan_step.py $(BENCH_ARGS)
 
 lab: setup  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks

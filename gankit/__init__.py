@@ -13,12 +13,12 @@ from gankit import runtime  # noqa: E402
 
 runtime.configure_gpus()
 
-from gankit import data, losses, metrics, models, plots, results, training  # noqa: E402
+from gankit import checkpoints, data, losses, metrics, models, plots, results, training  # noqa: E402
 from gankit.runtime import budget, device_report, seed, smoke, strategy  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["data", "losses", "metrics", "models", "plots", "results", "training", "runtime",
-           "budget", "device_report", "seed", "smoke", "strategy"]
+__all__ = ["checkpoints", "data", "losses", "metrics", "models", "plots", "results", "training",
+           "runtime", "budget", "device_report", "seed", "smoke", "strategy"]
 
 if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):
     print(runtime.device_report())

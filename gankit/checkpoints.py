@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -171,7 +172,8 @@ class Checkpoint:
 class _FitCheckpoint(keras.callbacks.Callback):
     """Resume `fit()` from a `Checkpoint` (whole epochs) and save after each epoch.
 
-    `history` holds the per-epoch logs of every epoch, those before a restart included.
+    `history` holds the per-epoch logs and seconds of every epoch, those before a restart
+    included.
     """
 
     def __init__(self, checkpoint: Checkpoint):
@@ -186,7 +188,11 @@ class _FitCheckpoint(keras.callbacks.Callback):
             epoch, _, self.history = state
             self.model._initial_epoch = epoch  # what Keras' BackupAndRestore sets, too
 
+    def on_epoch_begin(self, epoch, logs=None):
+        self.start = time.perf_counter()
+
     def on_epoch_end(self, epoch, logs=None):
         for name, value in (logs or {}).items():
             self.history.epoch.setdefault(name, []).append(float(value))
+        self.history.seconds.append(time.perf_counter() - self.start)
         self.ckpt.save(epoch + 1, 0, self.history)

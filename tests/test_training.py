@@ -171,3 +171,10 @@ def test_mixed_precision_step_needs_and_uses_loss_scaling():
         assert float(g_opt.dynamic_scale) > 1  # the loss was scaled up before the gradient
     finally:
         keras.mixed_precision.set_global_policy("float32")
+
+
+def test_xla_is_chosen_for_dense_models_and_not_for_conv_models_on_cpu():
+    g, d = small_pair()
+    conv_d = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Conv2D(4, 3),
+                               keras.layers.Flatten(), keras.layers.Dense(1)])
+    assert training._xla_pays(g, d) and not training._xla_pays(g, conv_d)
