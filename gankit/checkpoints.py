@@ -141,10 +141,11 @@ class Checkpoint:
             if not opt.built:
                 opt.build(model.trainable_variables)
         self.checkpoint.restore(self.latest).assert_existing_objects_matched()
-        if self.sample_grid is not None:
-            self.sample_grid.z = self.grid_z.numpy()
         history = History(**json.loads(self.history.numpy().decode()))
         epoch, step = int(self.epoch.numpy()), int(self.step.numpy())
+        if self.sample_grid is not None:
+            self.sample_grid.z = self.grid_z.numpy()
+            self.sample_grid.on_resume(epoch)  # its frames so far come back from disk
         print(f"Resumed from {self.latest}: {epoch} epochs and {step} steps done "
               "(pass fresh=True to the Checkpoint to start over).")
         return epoch, step, history

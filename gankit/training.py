@@ -195,7 +195,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     jit_compile: compile the step with XLA. None chooses: on for one device, except for
         convolutional models on a CPU, off under a multi-device strategy (XLA cannot compile
         the cross-device gradient sum). Measured on a 2-core CPU: XLA halves the dense GANs'
-        step time but makes the TensorFlow DCGAN tutorial's conv step about 12% slower (XLA's
+        step time but makes the TensorFlow DCGAN tutorial's conv step 8-13% slower (XLA's
         CPU convolutions are slower than TensorFlow's own kernels). Turn it off to debug.
     strategy: a `tf.distribute.Strategy` (default: the one in scope). Build the models and
         optimizers under `strategy.scope()`; each replica gets a share of the batch, and
