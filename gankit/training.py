@@ -339,10 +339,11 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`,
         `on_train_end()` and `on_resume(epoch)` are called when present.
     checkpoint: a `checkpoints.Checkpoint`. Training first continues from its newest save (the
-        counters, history and RNG states included), then saves after every epoch and every
-        `checkpoint.every_steps` steps. The batches of the finished part are replayed without
-        training (tf.data draws each epoch's shuffle order from the seed and the number of
-        iterators made so far), so a resumed run sees the same data as an unbroken one.
+        counters, history and RNG states included), then saves as `Checkpoint` says (every
+        `every_epochs` epochs, every `every_steps` steps). The batches of the finished part are
+        replayed without training (tf.data draws each epoch's shuffle order from the seed and
+        the number of iterators made so far), so a resumed run sees the same data as an
+        unbroken one.
     guard: a `checkpoints.Guard` (the default one when None): stops with `TrainingDiverged`
         when a loss becomes NaN/Inf or D's loss stays near zero; the last good checkpoint stays.
     """
@@ -416,7 +417,7 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
         for cb in callbacks:
             cb.on_epoch_end(epoch, epoch_logs)
-        if checkpoint is not None:
+        if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
             checkpoint.save(epoch, 0, history)
         done = 0
     for cb in callbacks:
