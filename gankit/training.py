@@ -372,12 +372,15 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     strategy = getattr(train_step, "strategy", None)
     if strategy is not None and strategy.num_replicas_in_sync > 1:
         source = strategy.experimental_distribute_dataset(source)  # each replica gets a share
+    # After a restart, replay the data of the finished steps (no training). A run continued in
+    # the same process (initial_epoch given, no checkpoint) has already drawn those batches.
+    replay = state is not None
     if steps_per_epoch:
         iterator = iter(source)
-        for _ in range(initial_epoch * steps_per_epoch + done):
-            next(iterator)  # replay the data of the finished steps (no training)
+        for _ in range(initial_epoch * steps_per_epoch + done if replay else 0):
+            next(iterator)
     else:
-        for _ in range(initial_epoch):
+        for _ in range(initial_epoch if replay else 0):
             iter(source)  # each new iterator advances the shuffle order by one epoch
 
     for epoch in range(initial_epoch + 1, epochs + 1):
