@@ -185,22 +185,35 @@ def _from_tfds(name: str, split: str):
     return images.astype(np.uint8), labels.astype(np.uint8)
 
 
-def _stand_in_digits(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Smoke-mode stand-in for a 28×28 digit set: class k is a bar at angle 18·k degrees."""
+def _stand_in(n: int, seed: int, size: int = 28, channels: int = 0):
+    """Smoke-mode stand-in for a 10-class image set: class k is a bar at angle 18·k degrees.
+
+    `channels` 0 gives grey (n, size, size) images, 3 gives colour ones whose bar and
+    background colours also depend on the class.
+    """
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, 10, size=n).astype(np.uint8)
-    yy, xx = np.mgrid[-1:1:28j, -1:1:28j]
+    grid = complex(0, size)
+    yy, xx = np.mgrid[-1:1:grid, -1:1:grid]
     angles = np.deg2rad(18.0 * labels + rng.normal(0, 4, size=n))[:, None, None]
     dist = np.abs(np.cos(angles) * yy - np.sin(angles) * xx)
     length = np.abs(np.sin(angles) * yy + np.cos(angles) * xx) < 0.7
     bars = np.exp(-((dist / 0.12) ** 2)) * length
+    if channels:
+        hue = labels[:, None, None, None] / 10.0 + np.arange(channels) / channels
+        bar_colour = 0.5 + 0.5 * np.sin(2 * np.pi * hue)
+        bars = bars[..., None] * bar_colour + (1 - bars[..., None]) * 0.3 * (1 - bar_colour)
     images = np.clip(bars * 255 + rng.normal(0, 10, size=bars.shape), 0, 255)
     return images.astype(np.uint8), labels
 
 
-_MNIST_LIKE = {
-    # name: (pack file, tfds name, how to get it)
-    "mnist": ("mnist.npz", "mnist", "http://yann.lecun.com/exdb/mnist/"),
+# name: (pack file, tfds name, original source, smoke stand-in: image size and channels)
+_IMAGE_SETS = {
+    "mnist": ("mnist.npz", "mnist", "http://yann.lecun.com/exdb/mnist/", (28, 0)),
+    "fashion_mnist": ("fashion_mnist.npz", "fashion_mnist",
+                      "https://github.com/zalandoresearch/fashion-mnist", (28, 0)),
+    "cifar10": ("cifar10_subset.npz", "cifar10", "https://www.cs.toronto.edu/~kriz/cifar.html",
+                (32, 3)),
 }
 
 
@@ -209,11 +222,11 @@ def image_arrays(name: str, split: str = "train"):
 
     In smoke mode only the first `SMOKE_IMAGES` images are kept.
     """
-    if name not in _MNIST_LIKE:
-        raise ValueError(f"image_arrays: unknown dataset {name!r}; known: {sorted(_MNIST_LIKE)}")
+    if name not in _IMAGE_SETS:
+        raise ValueError(f"image_arrays: unknown dataset {name!r}; known: {sorted(_IMAGE_SETS)}")
     if split not in ("train", "test"):
         raise ValueError(f"image_arrays: split must be 'train' or 'test', got {split!r}")
-    pack_file, tfds_name, _ = _MNIST_LIKE[name]
+    pack_file, tfds_name, _, (size, channels) = _IMAGE_SETS[name]
     pack = load_pack(pack_file, [f"x_{split}", f"y_{split}"])
     if pack is not None:
         images, labels = pack[f"x_{split}"], pack[f"y_{split}"]
@@ -223,7 +236,7 @@ def image_arrays(name: str, split: str = "train"):
         if found is not None:
             (images, labels), source = found, f"tfds '{tfds_name}'"
         elif runtime.smoke():
-            images, labels = _stand_in_digits(SMOKE_IMAGES, seed=0 if split == "train" else 1)
+            images, labels = _stand_in(SMOKE_IMAGES, 0 if split == "train" else 1, size, channels)
             source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
         else:
             raise DatasetUnavailable(_how_to_get(name))
@@ -234,7 +247,7 @@ def image_arrays(name: str, split: str = "train"):
 
 
 def _how_to_get(name: str) -> str:
-    pack_file, tfds_name, home = _MNIST_LIKE[name]
+    pack_file, tfds_name, home, _ = _IMAGE_SETS[name]
     return (
         f"{name} is not available: no offline pack and no network for tfds.\n"
         f"Get it one of these ways, then run the cell again:\n"
@@ -272,9 +285,27 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
     return ds.prefetch(tf.data.AUTOTUNE)
 
 
+def image_dataset(name: str, batch_size: int = 32, split: str = "train", *,
+                  with_labels: bool = False, classes=None, shuffle: bool = True,
+                  drop_remainder: bool = False) -> tf.data.Dataset:
+    """A dataset of `name`'s images ("mnist", "fashion_mnist", "cifar10") in [-1, 1].
+
+    Grey images get a channel axis: (28, 28, 1). `classes`: keep only these labels, e.g.
+    `classes=[7]` for CIFAR-10's horses ("generate one kind of image").
+    """
+    images, labels = image_arrays(name, split)
+    if classes is not None:
+        keep = np.isin(labels, np.asarray(classes))
+        if not keep.any():
+            raise ValueError(f"classes: none of {list(classes)} occurs in {name} {split} "
+                             f"(labels run from {labels.min()} to {labels.max()})")
+        images, labels = images[keep], labels[keep]
+    return from_arrays(to_float(images), batch_size, labels if with_labels else None,
+                       shuffle=shuffle, drop_remainder=drop_remainder)
+
+
 def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
           shuffle: bool = True, drop_remainder: bool = False) -> tf.data.Dataset:
     """MNIST as a dataset of (28, 28, 1) float32 images in [-1, 1] (and labels if asked)."""
-    images, labels = image_arrays("mnist", split)
-    return from_arrays(to_float(images), batch_size, labels if with_labels else None,
-                       shuffle=shuffle, drop_remainder=drop_remainder)
+    return image_dataset("mnist", batch_size, split, with_labels=with_labels, shuffle=shuffle,
+                         drop_remainder=drop_remainder)

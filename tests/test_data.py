@@ -102,9 +102,9 @@ def test_smoke_mode_announces_the_stand_in(no_data, capsys):
     assert "STAND-IN" in capsys.readouterr().out
 
 
-def _pack(folder, **arrays):
+def _pack(folder, filename="mnist.npz", **arrays):
     folder.mkdir(exist_ok=True)
-    np.savez_compressed(folder / "mnist.npz", **arrays)
+    np.savez_compressed(folder / filename, **arrays)
     return folder
 
 
@@ -130,3 +130,22 @@ def test_unknown_dataset_and_split():
         data.image_arrays("mnsit")
     with pytest.raises(ValueError, match="split"):
         data.image_arrays("mnist", "validation")
+
+
+@pytest.mark.parametrize("name, shape", [("fashion_mnist", (28, 28)), ("cifar10", (32, 32, 3))])
+def test_other_image_sets_have_a_smoke_stand_in(no_data, name, shape, capsys):
+    images, labels = data.image_arrays(name, "test")
+    assert images.shape == (data.SMOKE_IMAGES, *shape) and images.dtype == np.uint8
+    assert set(np.unique(labels)) <= set(range(10)) and "SMOKE STAND-IN" in capsys.readouterr().out
+
+
+def test_image_dataset_keeps_the_classes_asked_for(tmp_path, monkeypatch):
+    x = np.arange(10, dtype=np.uint8)[:, None, None, None] * np.ones((1, 32, 32, 3), np.uint8)
+    y = np.arange(10, dtype=np.uint8)
+    monkeypatch.setenv("GANKIT_DATA_DIR", str(_pack(tmp_path / "pack", "cifar10_subset.npz",
+                                                    x_train=x, y_train=y, x_test=x, y_test=y)))
+    images, labels = next(iter(data.image_dataset("cifar10", 10, classes=[7], with_labels=True)))
+    assert images.shape == (1, 32, 32, 3) and labels.numpy().tolist() == [7]
+    np.testing.assert_allclose(images.numpy(), 7 / 127.5 - 1)
+    with pytest.raises(ValueError, match="classes: none of \\[11\\]"):
+        data.image_dataset("cifar10", 10, classes=[11])
