@@ -278,11 +278,12 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
     if shuffle:
         ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    if labels is None:
-        ds = ds.map(lambda idx: tf.gather(tensors[0], idx))
-    else:
-        ds = ds.map(lambda idx: (tf.gather(tensors[0], idx), tf.gather(tensors[1], idx)))
-    return ds.prefetch(tf.data.AUTOTUNE)
+
+    def gather(idx):  # a batch of indices → that batch of images (and labels)
+        batch = tuple(tf.gather(t, idx) for t in tensors)
+        return batch if len(batch) > 1 else batch[0]
+
+    return ds.map(gather).prefetch(tf.data.AUTOTUNE)
 
 
 def image_dataset(name: str, batch_size: int = 32, split: str = "train", *,
