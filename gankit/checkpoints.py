@@ -88,7 +88,7 @@ class Checkpoint:
     keep: how many checkpoints to keep on disk.
     fresh: delete what `directory` holds and start over.
     latent: the `Latent` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
-        latent vectors are saved (and restored into it).
+        latent vectors are saved; a restore puts them back and reloads its frames so far.
     """
 
     def __init__(self, directory, generator, discriminator, g_optimizer, d_optimizer, *,
@@ -101,7 +101,7 @@ class Checkpoint:
         self.directory = Path(directory)
         if fresh and self.directory.exists():
             shutil.rmtree(self.directory)
-        self.models = (generator, discriminator)
+        self.models, self.optimizers = (generator, discriminator), (g_optimizer, d_optimizer)
         self.every_epochs, self.every_steps = every_epochs, every_steps
         self.sample_grid = sample_grid
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
@@ -137,14 +137,11 @@ class Checkpoint:
 
         `epoch` is the number of finished epochs, `step` the steps done in the next one.
         """
-        from gankit.training import History
+        from gankit.training import History, build_optimizers
 
         if self.latest is None:
             return None
-        # Optimizer slots are created lazily; build them so every saved value has a home.
-        for model, opt in zip(self.models, self._optimizers()):
-            if not opt.built:
-                opt.build(model.trainable_variables)
+        build_optimizers(*zip(self.optimizers, self.models))
         self.checkpoint.restore(self.latest).assert_existing_objects_matched()
         history = History(**json.loads(self.history.numpy().decode()))
         epoch, step = int(self.epoch.numpy()), int(self.step.numpy())
@@ -154,9 +151,6 @@ class Checkpoint:
         print(f"Resumed from {self.latest}: {epoch} epochs and {step} steps done "
               "(pass fresh=True to the Checkpoint to start over).")
         return epoch, step, history
-
-    def _optimizers(self):
-        return self.checkpoint.g_optimizer, self.checkpoint.d_optimizer
 
     def save(self, epoch: int, step: int, history) -> str:
         """Save now: `epoch` epochs finished and `step` steps of the next one done."""

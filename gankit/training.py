@@ -129,6 +129,19 @@ def _xla_pays(*models) -> bool:
     return not any("Conv" in type(layer).__name__ for m in models for layer in _layers(m))
 
 
+def build_optimizers(*pairs, strategy=None):
+    """Create the slots of each `(optimizer, model)` pair that has none yet.
+
+    Keras creates them lazily at the first update; creating them now puts them under the
+    strategy's scope (where the model's variables live) and gives a restored checkpoint's
+    values a home.
+    """
+    with (strategy or tf.distribute.get_strategy()).scope():
+        for optimizer, model in pairs:
+            if not optimizer.built:
+                optimizer.build(model.trainable_variables)
+
+
 def _check_players(generator, discriminator, latent):
     check_pair(generator, discriminator)
     if not isinstance(latent, Latent):
@@ -214,10 +227,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     replicas = strategy.num_replicas_in_sync
     if jit_compile is None:
         jit_compile = replicas == 1 and _xla_pays(generator, discriminator)
-    with strategy.scope():  # an optimizer's slots must live where its model's variables do
-        for opt, model in ((g_optimizer, generator), (d_optimizer, discriminator)):
-            if not opt.built:
-                opt.build(model.trainable_variables)
+    build_optimizers((g_optimizer, generator), (d_optimizer, discriminator), strategy=strategy)
 
     def replica_step(real, z=None):
         batch = tf.shape(real)[0]
@@ -317,10 +327,10 @@ class History:
         return self.epoch[name][-1]
 
 
-def _record(pending, history, guard, where, last_good):
+def _record(pending, history, guard, where, checkpoint):
     """Move the pending step logs into the history, after the guard has checked them."""
     values = {k: np.array([float(log[k]) for log in pending]) for k in pending[0]}
-    guard.check(values, where, last_good)
+    guard.check(values, where, checkpoint.latest if checkpoint is not None else None)
     for name, series in values.items():
         history.step.setdefault(name, []).extend(series.tolist())
     pending.clear()
@@ -336,8 +346,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
 
     steps_per_epoch: when given, an "epoch" is that many batches of the repeated dataset (for
         books that count iterations, not passes over the data).
-    callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`,
-        `on_train_end()` and `on_resume(epoch)` are called when present.
+    callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`
+        and `on_train_end()` are called when present.
     checkpoint: a `checkpoints.Checkpoint`. Training first continues from its newest save (the
         counters, history and RNG states included), then saves as `Checkpoint` says (every
         `every_epochs` epochs, every `every_steps` steps). The batches of the finished part are
@@ -364,8 +374,6 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             print(f"Already trained for {initial_epoch} epochs (asked for {epochs}).")
             return history
     for cb in callbacks:
-        if state is not None and hasattr(cb, "on_resume"):
-            cb.on_resume(initial_epoch)
         getattr(cb, "on_train_begin", lambda: None)()
 
     source = dataset.repeat() if steps_per_epoch else dataset
@@ -390,7 +398,6 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             for _ in range(done):
                 next(iterator)
         step = done
-        last_good = (lambda: checkpoint.latest) if checkpoint is not None else (lambda: None)
 
         while steps_per_epoch is None or step < steps_per_epoch:
             batch = next(iterator, None)
@@ -400,14 +407,14 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             step += 1
             if checkpoint is not None and checkpoint.every_steps \
                     and step % checkpoint.every_steps == 0:
-                _record(pending, history, guard, f"epoch {epoch}, step {step}", last_good())
+                _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
                 history.seconds.append(time.perf_counter() - start)  # this epoch's part so far
                 checkpoint.save(epoch - 1, step, history)
                 history.seconds.pop()
         if step == 0:
             raise ValueError("the dataset yielded no batch: is it empty?")
         if pending:
-            _record(pending, history, guard, f"epoch {epoch}, step {step}", last_good())
+            _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
         seconds = time.perf_counter() - start
         if done and history.seconds and len(history.seconds) == epoch:
             seconds += history.seconds.pop()  # time spent on this epoch before the restart

@@ -60,13 +60,13 @@ def test_fresh_starts_over_and_the_grid_comes_back(tmp_path):
     g, d, step, ckpt = setup(tmp=tmp_path / "ckpt")
     grid = training.SampleGrid(g, np.ones((4, 8), "float32"), tmp_path / "grid",
                                render=lambda s, title: _figure())
-    ckpt = checkpoints.Checkpoint(tmp_path / "ckpt", g, d, ckpt._optimizers()[0],
-                                  ckpt._optimizers()[1], sample_grid=grid)
+    ckpt = checkpoints.Checkpoint(tmp_path / "ckpt", g, d, *ckpt.optimizers,
+                                  sample_grid=grid)
     training.train(step, data.from_arrays(X, 16), 2, checkpoint=ckpt, callbacks=[grid],
                    log_every=0)
     grid2 = training.SampleGrid(g, np.zeros((4, 8), "float32"), tmp_path / "grid",
                                 render=lambda s, title: _figure())
-    g_opt, d_opt = ckpt._optimizers()
+    g_opt, d_opt = ckpt.optimizers
     again = checkpoints.Checkpoint(tmp_path / "ckpt", g, d, g_opt, d_opt, sample_grid=grid2)
     history = training.train(step, data.from_arrays(X, 16), 3, checkpoint=again,
                              callbacks=[grid2], log_every=0)
