@@ -36,12 +36,19 @@ class BCE:
         terms (≈ 1.386 at chance), as PyTorch code that sums two BCE losses does.
     generator_loss: "non_saturating" (−log D(G(z)), used in practice) or "minimax"
         (log(1 − D(G(z))), the formula of the paper, which saturates).
+    label_noise: noisy labels in D's loss, drawn anew at every step: real targets
+        real_label − label_noise·U and generated targets label_noise·U, U ~ U[0, 1) per sample
+        (two-sided; chapter 6 uses 0.15). 0 turns it off.
+    seed: seed of the label noise.
     """
 
     def __init__(self, from_logits: bool = False, real_label: float = 1.0,
-                 reduction: str = "mean", generator_loss: str = "non_saturating"):
+                 reduction: str = "mean", generator_loss: str = "non_saturating",
+                 label_noise: float = 0.0, seed: int | None = None):
         if not 0.0 < real_label <= 1.0:
             raise ValueError(f"real_label: expected a value in (0, 1], got {real_label!r}")
+        if not 0.0 <= label_noise < 0.5:
+            raise ValueError(f"label_noise: expected a value in [0, 0.5), got {label_noise!r}")
         if reduction not in ("mean", "sum"):
             raise ValueError(f"reduction: expected 'mean' or 'sum', got {reduction!r}")
         if generator_loss not in ("non_saturating", "minimax"):
@@ -52,21 +59,36 @@ class BCE:
         self.real_label = real_label
         self.reduction = reduction
         self.generator_loss = generator_loss
+        self.label_noise = float(label_noise)
+        self.seed_generator = keras.random.SeedGenerator(seed) if label_noise else None
 
-    def _bce(self, target, output):
+    def _bce(self, target, output, noise_sign=0.0):
         # D's output has shape (batch, 1); targets take the same shape. The output tensor is
         # passed on untouched so that Keras can recover the logits behind a sigmoid layer.
         output = tf.cast(output, tf.float32)  # a float16 D output (mixed precision) → float32
         target = tf.ones_like(output) * target
+        if noise_sign and self.label_noise:
+            target += noise_sign * self.label_noise * keras.random.uniform(
+                tf.shape(output), seed=self.seed_generator)
         return tf.reduce_mean(
             keras.losses.binary_crossentropy(target, output, from_logits=self.from_logits)
         )
 
-    def discriminator(self, real_output, fake_output):
-        real_term = self._bce(self.real_label, real_output)
-        fake_term = self._bce(0.0, fake_output)
+    def real(self, real_output):
+        """D's loss term on real samples (target `real_label`, minus the label noise)."""
+        return self._bce(self.real_label, real_output, noise_sign=-1.0)
+
+    def fake(self, fake_output):
+        """D's loss term on generated samples (target 0, plus the label noise)."""
+        return self._bce(0.0, fake_output, noise_sign=1.0)
+
+    def combine(self, real_term, fake_term):
+        """D's loss from its two terms: their mean, or their sum (`reduction`)."""
         total = real_term + fake_term
         return total if self.reduction == "sum" else 0.5 * total
+
+    def discriminator(self, real_output, fake_output):
+        return self.combine(self.real(real_output), self.fake(fake_output))
 
     def generator(self, fake_output):
         if self.generator_loss == "minimax":
@@ -78,4 +100,5 @@ class BCE:
 
     def __repr__(self):
         return (f"BCE(from_logits={self.from_logits}, real_label={self.real_label}, "
-                f"reduction={self.reduction!r}, generator_loss={self.generator_loss!r})")
+                f"reduction={self.reduction!r}, generator_loss={self.generator_loss!r}, "
+                f"label_noise={self.label_noise:g})")

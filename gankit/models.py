@@ -1,7 +1,12 @@
 """Model builders, grouped by family. Each returns a `keras.Model`.
 
-The MLP family covers every dense GAN of the book (chapters 0–3): the chapters differ only in
-the arguments, which their notebooks pass and the tests check against the book's parameter counts.
+- The MLP family (`mlp_generator`, `mlp_discriminator`) covers every dense GAN of the book
+  (chapters 0–3, 5, 7).
+- The convolutional family (`conv_generator`, `conv_discriminator`) covers the conv GANs that
+  start from a Dense projection (chapters 4 and 6).
+
+Chapters differ only in the arguments, which their notebooks pass and the tests check against the
+book's parameter counts.
 """
 
 from __future__ import annotations
@@ -93,6 +98,104 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
         x = _activation(activation, negative_slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
+    out = layers.Dense(1, activation=output_activation, dtype="float32")(x)
+    return keras.Model(inputs, out, name=name)
+
+
+def _check_blocks(blocks, name):
+    blocks = tuple(tuple(b) for b in blocks)
+    if not blocks or any(len(b) != 3 or not all(isinstance(v, int) and v >= 1 for v in b)
+                         for b in blocks):
+        raise ValueError(f"{name}: expected a non-empty sequence of (filters, kernel_size, "
+                         f"{'scale' if name == 'blocks' else 'stride'}) positive int triples, "
+                         f"got {blocks!r}")
+    return blocks
+
+
+def conv_generator(latent_dim: int, start_shape, blocks, out_channels: int, *, out_kernel=3,
+                   upsample="transpose", activation="leaky_relu", negative_slope=0.2,
+                   dense_negative_slope=None, batchnorm_momentum=None, batchnorm_epsilon=1e-3,
+                   output_activation="tanh", name="generator") -> keras.Model:
+    """A convolutional generator that starts from a Dense projection of z.
+
+    z → Dense(prod(start_shape)) → activation → Reshape(start_shape)
+      → [up-sample by `scale` and Conv → (BatchNorm) → activation] per block
+      → Conv2D(out_channels, out_kernel) → output_activation
+
+    blocks: `(filters, kernel_size, scale)` per block. scale 2 doubles height and width: a
+        stride-2 `Conv2DTranspose` when `upsample="transpose"` (chapter 4), `UpSampling2D` (nearest
+        neighbour) then `Conv2D` when `upsample="nearest"` (chapter 6); scale 1 is a `Conv2D`.
+        All convolutions use 'same' padding.
+    dense_negative_slope: the LeakyReLU slope after the Dense layer, when it differs from the
+        blocks' (chapter 4 writes `LeakyReLU()` there, Keras' default 0.3).
+    batchnorm_momentum: None for no BatchNorm; otherwise BatchNorm before each block's activation.
+    """
+    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
+        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
+    start = _check_shape(start_shape, "start_shape")
+    if len(start) != 3:
+        raise ValueError(f"start_shape: expected (height, width, channels), got {start!r}")
+    blocks = _check_blocks(blocks, "blocks")
+    if upsample not in ("transpose", "nearest"):
+        raise ValueError(f"upsample: expected 'transpose' or 'nearest', got {upsample!r}")
+    z = keras.Input((latent_dim,), name="z")
+    x = layers.Dense(math.prod(start))(z)
+    x = _activation(activation, negative_slope if dense_negative_slope is None
+                    else dense_negative_slope)(x)
+    x = layers.Reshape(start)(x)
+    for filters, kernel, scale in blocks:
+        if scale == 1:
+            x = layers.Conv2D(filters, kernel, padding="same")(x)
+        elif upsample == "transpose":
+            x = layers.Conv2DTranspose(filters, kernel, strides=scale, padding="same")(x)
+        else:
+            x = layers.UpSampling2D(scale)(x)
+            x = layers.Conv2D(filters, kernel, padding="same")(x)
+        if batchnorm_momentum is not None:
+            x = layers.BatchNormalization(momentum=batchnorm_momentum,
+                                          epsilon=batchnorm_epsilon)(x)
+        x = _activation(activation, negative_slope)(x)
+    # float32 even under the mixed_float16 policy (see mlp_generator).
+    x = layers.Conv2D(out_channels, out_kernel, padding="same", activation=output_activation,
+                      dtype="float32")(x)
+    return keras.Model(z, x, name=name)
+
+
+def conv_discriminator(input_shape, blocks, *, padding="same", negative_slope=0.2, dropout=0.0,
+                       final_dropout=0.0, batchnorm_momentum=None, batchnorm_epsilon=1e-3,
+                       output_activation="sigmoid", name="discriminator") -> keras.Model:
+    """A convolutional discriminator.
+
+    image → [Conv2D → (BatchNorm) → LeakyReLU → (Dropout)] per block → Flatten → (Dropout)
+          → Dense(1) → output_activation
+
+    blocks: `(filters, kernel_size, stride)` per block.
+    padding: "same", or "valid" (each 5×5 conv then shrinks the image by 4 pixels: chapter 6).
+    dropout: the rate after every block; final_dropout: the rate after Flatten.
+    output_activation: "sigmoid" (a probability) or None (a logit).
+    """
+    shape = _check_shape(input_shape, "input_shape")
+    if len(shape) != 3:
+        raise ValueError(f"input_shape: expected (height, width, channels), got {shape!r}")
+    blocks = _check_blocks(blocks, "conv blocks")
+    if padding not in ("same", "valid"):
+        raise ValueError(f"padding: expected 'same' or 'valid', got {padding!r}")
+    for rate, label in ((dropout, "dropout"), (final_dropout, "final_dropout")):
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"{label}: expected a rate in [0, 1), got {rate!r}")
+    inputs = keras.Input(shape, name="image")
+    x = inputs
+    for filters, kernel, stride in blocks:
+        x = layers.Conv2D(filters, kernel, strides=stride, padding=padding)(x)
+        if batchnorm_momentum is not None:
+            x = layers.BatchNormalization(momentum=batchnorm_momentum,
+                                          epsilon=batchnorm_epsilon)(x)
+        x = layers.LeakyReLU(negative_slope=negative_slope)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
+    x = layers.Flatten()(x)
+    if final_dropout:
+        x = layers.Dropout(final_dropout)(x)
     out = layers.Dense(1, activation=output_activation, dtype="float32")(x)
     return keras.Model(inputs, out, name=name)
 

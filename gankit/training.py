@@ -69,16 +69,38 @@ def _scaled(loss, optimizer):
     return optimizer.scale_loss(loss / replicas)
 
 
-def discriminator_update(generator, discriminator, optimizer, loss, real, z):
-    """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities."""
+def _apply(optimizer, model, scaled_loss, tape):
+    """Update `model` with the gradient of `scaled_loss` (from `_scaled`, inside the tape)."""
+    grads = tape.gradient(scaled_loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+def discriminator_update(generator, discriminator, optimizer, loss, real, z, split=False):
+    """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities.
+
+    split: two D steps instead, first on the real batch, then on the generated one, as Keras
+        code that calls `D.train_on_batch` twice does (the book's chapters 4, 5 and 7).
+    """
     fake = generator(z, training=True)
+    if split:
+        with tf.GradientTape() as tape:
+            real_out = discriminator(real, training=True)
+            real_term = loss.real(real_out)
+            scaled = _scaled(real_term, optimizer)
+        _apply(optimizer, discriminator, scaled, tape)
+        with tf.GradientTape() as tape:
+            fake_out = discriminator(fake, training=True)
+            fake_term = loss.fake(fake_out)
+            scaled = _scaled(fake_term, optimizer)
+        _apply(optimizer, discriminator, scaled, tape)
+        return (loss.combine(real_term, fake_term), loss.probability(real_out),
+                loss.probability(fake_out))
     with tf.GradientTape() as tape:
         real_out = discriminator(real, training=True)
         fake_out = discriminator(fake, training=True)
         d_loss = loss.discriminator(real_out, fake_out)
         scaled = _scaled(d_loss, optimizer)
-    grads = tape.gradient(scaled, discriminator.trainable_variables)
-    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    _apply(optimizer, discriminator, scaled, tape)
     return d_loss, loss.probability(real_out), loss.probability(fake_out)
 
 
@@ -88,8 +110,7 @@ def generator_update(generator, discriminator, optimizer, loss, z):
         fake_out = discriminator(generator(z, training=True), training=True)
         g_loss = loss.generator(fake_out)
         scaled = _scaled(g_loss, optimizer)
-    grads = tape.gradient(scaled, generator.trainable_variables)
-    optimizer.apply_gradients(zip(grads, generator.trainable_variables))
+    _apply(optimizer, generator, scaled, tape)
     return g_loss
 
 
@@ -194,7 +215,7 @@ def _step_logs(d_loss, g_loss, p_real, p_fake):
 
 
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
-                    loss=None, g_steps: int = 1, update: str = "alternating",
+                    loss=None, g_steps: int = 1, update: str = "alternating", d_split=False,
                     jit_compile: bool | None = None, strategy=None):
     """Return `train_step(real, z=None)`: one D update and `g_steps` G updates.
 
@@ -205,6 +226,8 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
 
     update: "alternating" (D's step, then G's against the updated D: the book's algorithm) or
         "simultaneous" (both from one forward pass, as the TensorFlow DCGAN tutorial).
+    d_split: D takes two steps per batch, one on the real and one on the generated samples
+        (see `discriminator_update`); the logged d_loss combines the two terms.
     jit_compile: compile the step with XLA. None chooses: on for one device, except for
         convolutional models on a CPU, off under a multi-device strategy (XLA cannot compile
         the cross-device gradient sum). Measured on a 2-core CPU: XLA halves the dense GANs'
@@ -220,8 +243,9 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
     if update not in ("alternating", "simultaneous"):
         raise ValueError(f"update: expected 'alternating' or 'simultaneous', got {update!r}")
-    if update == "simultaneous" and g_steps != 1:
-        raise ValueError("g_steps: the simultaneous update makes exactly one G step")
+    if update == "simultaneous" and (g_steps != 1 or d_split):
+        raise ValueError("the simultaneous update makes exactly one G step and one D step "
+                         "(g_steps=1, d_split=False)")
     loss = loss or BCE()
     strategy = strategy or tf.distribute.get_strategy()
     replicas = strategy.num_replicas_in_sync
@@ -237,7 +261,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
                 generator, discriminator, g_optimizer, d_optimizer, loss, real, z_d)
             return _step_logs(d_loss, g_loss, p_real, p_fake)
         d_loss, p_real, p_fake = discriminator_update(
-            generator, discriminator, d_optimizer, loss, real, z_d)
+            generator, discriminator, d_optimizer, loss, real, z_d, split=d_split)
         for _ in range(g_steps):
             z_g = latent(batch) if z is None else z
             g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
@@ -347,7 +371,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     steps_per_epoch: when given, an "epoch" is that many batches of the repeated dataset (for
         books that count iterations, not passes over the data).
     callbacks: objects with `on_epoch_end(epoch, logs)` (e.g. `SampleGrid`); `on_train_begin()`
-        and `on_train_end()` are called when present.
+        and `on_train_end()` are called when present. Values a callback adds to `logs` (an
+        evaluation, say) are kept in `history.epoch` and so in the checkpoints.
     checkpoint: a `checkpoints.Checkpoint`. Training first continues from its newest save (the
         counters, history and RNG states included), then saves as `Checkpoint` says (every
         `every_epochs` epochs, every `every_steps` steps). The batches of the finished part are
@@ -427,6 +452,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
         for cb in callbacks:
             cb.on_epoch_end(epoch, epoch_logs)
+        for name in epoch_logs.keys() - history.step.keys():  # added by a callback: keep it
+            history.epoch.setdefault(name, []).append(epoch_logs[name])
         if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
             checkpoint.save(epoch, 0, history)
         done = 0
