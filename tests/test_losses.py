@@ -61,3 +61,27 @@ def test_probability():
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         BCE(**kwargs)
+
+
+def test_real_and_fake_terms_make_the_discriminator_loss():
+    real, fake = tf.fill((8, 1), 0.8), tf.fill((8, 1), 0.3)
+    for reduction in ("mean", "sum"):
+        loss = BCE(real_label=0.9, reduction=reduction)
+        expected = loss.combine(loss.real(real), loss.fake(fake))
+        assert float(loss.discriminator(real, fake)) == pytest.approx(float(expected))
+    assert float(BCE().real(real)) == pytest.approx(-math.log(0.8), rel=1e-5)
+    assert float(BCE().fake(fake)) == pytest.approx(-math.log(0.7), rel=1e-5)
+
+
+def test_label_noise_draws_targets_in_range():
+    # D(x) = 1 scores a loss of -log(1 - noise) per sample: 0 for target 1, up to -log(0.85).
+    loss = BCE(label_noise=0.15, seed=0)
+    ones, zeros = tf.fill((4000, 1), 1.0 - 1e-7), tf.fill((4000, 1), 1e-7)
+    real_a, real_b = float(loss.real(ones)), float(loss.real(ones))
+    assert real_a != real_b  # new noise every call
+    # mean target 1 - 0.075: BCE ≈ 0.075 · (−log 1e-7) ≈ 1.2, far above the noiseless ≈ 0
+    assert 0.9 < real_a < 1.5 and float(BCE().real(ones)) < 1e-3
+    assert 0.9 < float(loss.fake(zeros)) < 1.5
+    assert float(loss.generator(ones)) < 1e-3  # G's target stays exactly 1
+    with pytest.raises(ValueError, match="label_noise"):
+        BCE(label_noise=0.5)

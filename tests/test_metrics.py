@@ -54,11 +54,37 @@ def test_classifier_scores_rank_real_above_noise(no_data, capsys):
     real = metrics.classifier_scores(model, x_test[:256], x_test[256:])
     noise = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
     fake = metrics.classifier_scores(model, noise, x_test[256:])
-    assert real["fd"] < fake["fd"]
-    assert set(real) == {"fd", "recognised", "confidence", "label_entropy", "classes"}
+    assert real["fd"] < fake["fd"] and real["kid"] < fake["kid"]
+    assert set(real) == {"fd", "kid", "recognised", "confidence", "label_entropy", "classes"}
     assert 0 <= real["label_entropy"] <= 1 and 1 <= real["classes"] <= 10
     with pytest.raises(ValueError, match="shape"):
         metrics.classifier_scores(model, noise[:, :20], x_test)
     with pytest.raises(TypeError, match="uint8"):
         metrics.classifier_scores(model, data.image_arrays("mnist", "test")[0][..., None],
                                   x_test)
+
+
+def test_kid_is_unbiased_and_separates():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(400, 16)), rng.normal(size=(100, 16))
+    shifted = rng.normal(size=(400, 16)) + 0.5
+    same = metrics.kid(a, b, subsets=20, subset_size=100)
+    far = metrics.kid(a, shifted, subsets=20, subset_size=100)
+    assert abs(same) < 0.05 < far
+    # unbiased: a small sample of the same distribution scores near 0 too
+    assert abs(metrics.kid(a[:50], b[:50], subsets=20)) < 0.1
+    with pytest.raises(ValueError, match="same d"):
+        metrics.kid(a, np.zeros((10, 3)))
+    with pytest.raises(ValueError, match="2 samples"):
+        metrics.kid(a[:1], b)
+
+
+def test_compare_scores_colour_images_against_a_reference(no_data, capsys):
+    model = metrics.classifier("cifar10")  # smoke: the colour stand-in, trained briefly
+    x_test = data.to_float(data.image_arrays("cifar10", "test")[0])
+    noise = np.random.default_rng(0).uniform(-1, 1, (128, 32, 32, 3)).astype("float32")
+    scores = metrics.compare(model, {"real": x_test[:128], "noise": noise}, x_test[128:],
+                             seconds={"noise": 90.0})
+    out = capsys.readouterr().out
+    assert "KID×1000" in out and "1.5 m" in out
+    assert scores["real"]["kid"] < scores["noise"]["kid"]

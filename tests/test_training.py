@@ -73,6 +73,32 @@ def test_train_step_with_given_noise():
     assert np.isfinite(float(logs["d_loss"]))
 
 
+def test_split_d_update_is_two_sgd_steps():
+    """d_split: one SGD step on the real batch, then one on the generated batch (the book's two
+    train_on_batch calls), checked against the two steps done by hand."""
+    g, d = small_pair()
+    d_copy = keras.models.clone_model(d)
+    d_copy.set_weights(d.get_weights())
+    loss, lr = losses.BCE(from_logits=True), 0.1
+    z, real = training.Latent(8, seed=0)(16), real_batch()
+    fake = g(z, training=True)  # BatchNorm in training mode, as inside the step
+    for batch, term in ((real, loss.real), (fake, loss.fake)):
+        with tf.GradientTape() as tape:
+            value = term(d_copy(batch, training=True))
+        grads = tape.gradient(value, d_copy.trainable_variables)
+        for var, grad in zip(d_copy.trainable_variables, grads):
+            var.assign_sub(lr * grad)
+    step = training.make_train_step(g, d, keras.optimizers.SGD(0.0), keras.optimizers.SGD(lr),
+                                    training.Latent(8), loss=loss, d_split=True,
+                                    jit_compile=False)
+    step(real, z)
+    for a, b in zip(d.trainable_weights, d_copy.trainable_weights):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
+    with pytest.raises(ValueError, match="simultaneous"):
+        training.make_train_step(g, d, keras.optimizers.SGD(), keras.optimizers.SGD(),
+                                 training.Latent(8), update="simultaneous", d_split=True)
+
+
 def test_latent_size_mismatch_is_reported():
     g, d = small_pair()
     with pytest.raises(ValueError, match="latent.dim"):
@@ -124,6 +150,20 @@ def test_train_loop_history_callbacks_and_steps_per_epoch(tmp_path):
                           history=history)
     assert more is history and len(history.epoch["d_loss"]) == 4
     assert sorted(grid.snapshots) == [0, 2, 4, 5, 6]
+
+
+def test_train_keeps_what_a_callback_adds_to_the_logs():
+    class Evaluation:
+        def on_epoch_end(self, epoch, logs):
+            logs["score"] = 10.0 * epoch
+
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+    ds = tf.data.Dataset.from_tensor_slices(real_batch(16)).batch(8)
+    history = training.train(step, ds, 3, callbacks=[Evaluation()], log_every=0)
+    assert history.epoch["score"] == [10.0, 20.0, 30.0]
+    assert "score" not in history.step and len(history.epoch["d_loss"]) == 3
 
 
 def test_train_stops_on_nan():
