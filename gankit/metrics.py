@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import json
+import os
 
 import keras
 import numpy as np
+import tensorflow as tf
 from keras import layers
 from scipy import linalg
 
@@ -163,6 +165,37 @@ def frechet_distance(features_a, features_b) -> float:
         covmean = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
     covmean = np.real(covmean)
     return float(np.sum((mu_a - mu_b) ** 2) + np.trace(cov_a + cov_b - 2 * covmean))
+
+
+_INCEPTION_WEIGHTS = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+
+def inception_features(images, batch_size: int = 64) -> np.ndarray:
+    """2048 InceptionV3 (ImageNet) features per image, for the standard FID and KID.
+
+    images: float, in [-1, 1] (InceptionV3's own input range), grey or colour; resized to 299×299.
+    Keras downloads the ImageNet weights (about 90 MB) on first use, so this needs the network
+    once (Colab has it); offline, without the cached weights, it fails at once with that message.
+    Use `frechet_distance` and `kid` on the result.
+    """
+    from pathlib import Path
+
+    images = data.check_images(images, "images")
+    cached = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models" / \
+        _INCEPTION_WEIGHTS
+    if not cached.is_file() and not data.online():
+        raise data.DatasetUnavailable(
+            "inception_features needs InceptionV3's ImageNet weights, which Keras downloads once "
+            f"into {cached.parent}, and there is no network. Run it where the network is up "
+            "(Colab), or use gankit.metrics.classifier(...) features, which work offline.")
+    model = keras.applications.InceptionV3(include_top=False, pooling="avg", weights="imagenet")
+    feats = []
+    for start in range(0, len(images), batch_size):
+        batch = tf.image.resize(images[start:start + batch_size], (299, 299))
+        if batch.shape[-1] == 1:
+            batch = tf.image.grayscale_to_rgb(batch)
+        feats.append(model(batch, training=False).numpy())
+    return np.concatenate(feats).astype("float64")
 
 
 def kid(features_a, features_b, subsets: int = 50, subset_size: int = 1000, seed: int = 0) -> float:

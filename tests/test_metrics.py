@@ -88,3 +88,10 @@ def test_compare_scores_colour_images_against_a_reference(no_data, capsys):
     out = capsys.readouterr().out
     assert "KID×1000" in out and "1.5 m" in out
     assert scores["real"]["kid"] < scores["noise"]["kid"]
+
+
+def test_inception_features_fail_fast_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached weights
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    with pytest.raises(data.DatasetUnavailable, match="ImageNet weights"):
+        metrics.inception_features(np.zeros((2, 32, 32, 3), "float32"))
