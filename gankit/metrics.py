@@ -145,7 +145,9 @@ def classifier_outputs(model: keras.Model, images):
     """(features, probabilities) of `images` (float, in [-1, 1]) under an evaluation classifier."""
     images = data.check_images(images, "images", shape=model.input.shape[1:])
     both = keras.Model(model.input, [model.get_layer("features").output, model.output])
-    features, probs = both.predict(images, batch_size=512, verbose=0)
+    # Called batch by batch: `predict` would trace a new function for every new `both`.
+    outputs = [both(images[i:i + 512], training=False) for i in range(0, len(images), 512)]
+    features, probs = (np.concatenate([np.asarray(o[k]) for o in outputs]) for k in (0, 1))
     return features.astype("float64"), probs.astype("float64")
 
 
