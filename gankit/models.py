@@ -34,6 +34,35 @@ def _check_shape(shape, name):
     return shape
 
 
+def _check_latent_dim(latent_dim):
+    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
+        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
+
+
+def _check_image_shape(shape, name):
+    shape = _check_shape(shape, name)
+    if len(shape) != 3:
+        raise ValueError(f"{name}: expected (height, width, channels), got {shape!r}")
+    return shape
+
+
+def _check_rate(rate, name):
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"{name}: expected a rate in [0, 1), got {rate!r}")
+
+
+def _check_choice(value, choices, name):
+    if value not in choices:
+        raise ValueError(f"{name}: expected {' or '.join(map(repr, choices))}, got {value!r}")
+
+
+def _batchnorm(x, momentum, epsilon):
+    """BatchNorm when `momentum` is set (Keras momentum: PyTorch's 0.1 is Keras' 0.9)."""
+    if momentum is None:
+        return x
+    return layers.BatchNormalization(momentum=momentum, epsilon=epsilon)(x)
+
+
 def _activation(kind, negative_slope):
     if kind == "relu":
         return layers.ReLU()
@@ -56,20 +85,16 @@ def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="le
         PyTorch's momentum 0.1 is Keras' 0.9).
     output_activation: "tanh" for data in [-1, 1], None for unbounded data.
     """
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
-        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
+    _check_latent_dim(latent_dim)
     units = _check_units(hidden_units, "hidden_units")
     shape = _check_shape(output_shape, "output_shape")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout: expected a rate in [0, 1), got {dropout!r}")
+    _check_rate(dropout, "dropout")
     z = keras.Input((latent_dim,), name="z")
     x = z
     for width in units:
         x = layers.Dense(width)(x)
         x = _activation(activation, negative_slope)(x)
-        if batchnorm_momentum is not None:
-            x = layers.BatchNormalization(momentum=batchnorm_momentum,
-                                          epsilon=batchnorm_epsilon)(x)
+        x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
         if dropout:
             x = layers.Dropout(dropout)(x)
     # float32 even under the mixed_float16 policy: the samples and D's loss need its precision.
@@ -89,8 +114,7 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
     """
     shape = _check_shape(input_shape, "input_shape")
     units = _check_units(hidden_units, "hidden_units")
-    if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"dropout: expected a rate in [0, 1), got {dropout!r}")
+    _check_rate(dropout, "dropout")
     inputs = keras.Input(shape, name="sample")
     x = layers.Flatten()(inputs) if len(shape) > 1 else inputs
     for width in units:
@@ -102,13 +126,13 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
     return keras.Model(inputs, out, name=name)
 
 
-def _check_blocks(blocks, name):
+def _check_blocks(blocks, third):
+    """`blocks` as a tuple of (filters, kernel_size, `third`) positive int triples."""
     blocks = tuple(tuple(b) for b in blocks)
     if not blocks or any(len(b) != 3 or not all(isinstance(v, int) and v >= 1 for v in b)
                          for b in blocks):
-        raise ValueError(f"{name}: expected a non-empty sequence of (filters, kernel_size, "
-                         f"{'scale' if name == 'blocks' else 'stride'}) positive int triples, "
-                         f"got {blocks!r}")
+        raise ValueError(f"blocks: expected a non-empty sequence of (filters, kernel_size, "
+                         f"{third}) positive int triples, got {blocks!r}")
     return blocks
 
 
@@ -130,14 +154,10 @@ def conv_generator(latent_dim: int, start_shape, blocks, out_channels: int, *, o
         blocks' (chapter 4 writes `LeakyReLU()` there, Keras' default 0.3).
     batchnorm_momentum: None for no BatchNorm; otherwise BatchNorm before each block's activation.
     """
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
-        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
-    start = _check_shape(start_shape, "start_shape")
-    if len(start) != 3:
-        raise ValueError(f"start_shape: expected (height, width, channels), got {start!r}")
-    blocks = _check_blocks(blocks, "blocks")
-    if upsample not in ("transpose", "nearest"):
-        raise ValueError(f"upsample: expected 'transpose' or 'nearest', got {upsample!r}")
+    _check_latent_dim(latent_dim)
+    start = _check_image_shape(start_shape, "start_shape")
+    blocks = _check_blocks(blocks, "scale")
+    _check_choice(upsample, ("transpose", "nearest"), "upsample")
     z = keras.Input((latent_dim,), name="z")
     x = layers.Dense(math.prod(start))(z)
     x = _activation(activation, negative_slope if dense_negative_slope is None
@@ -151,9 +171,7 @@ def conv_generator(latent_dim: int, start_shape, blocks, out_channels: int, *, o
         else:
             x = layers.UpSampling2D(scale)(x)
             x = layers.Conv2D(filters, kernel, padding="same")(x)
-        if batchnorm_momentum is not None:
-            x = layers.BatchNormalization(momentum=batchnorm_momentum,
-                                          epsilon=batchnorm_epsilon)(x)
+        x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
         x = _activation(activation, negative_slope)(x)
     # float32 even under the mixed_float16 policy (see mlp_generator).
     x = layers.Conv2D(out_channels, out_kernel, padding="same", activation=output_activation,
@@ -174,22 +192,16 @@ def conv_discriminator(input_shape, blocks, *, padding="same", negative_slope=0.
     dropout: the rate after every block; final_dropout: the rate after Flatten.
     output_activation: "sigmoid" (a probability) or None (a logit).
     """
-    shape = _check_shape(input_shape, "input_shape")
-    if len(shape) != 3:
-        raise ValueError(f"input_shape: expected (height, width, channels), got {shape!r}")
-    blocks = _check_blocks(blocks, "conv blocks")
-    if padding not in ("same", "valid"):
-        raise ValueError(f"padding: expected 'same' or 'valid', got {padding!r}")
-    for rate, label in ((dropout, "dropout"), (final_dropout, "final_dropout")):
-        if not 0.0 <= rate < 1.0:
-            raise ValueError(f"{label}: expected a rate in [0, 1), got {rate!r}")
+    shape = _check_image_shape(input_shape, "input_shape")
+    blocks = _check_blocks(blocks, "stride")
+    _check_choice(padding, ("same", "valid"), "padding")
+    _check_rate(dropout, "dropout")
+    _check_rate(final_dropout, "final_dropout")
     inputs = keras.Input(shape, name="image")
     x = inputs
     for filters, kernel, stride in blocks:
         x = layers.Conv2D(filters, kernel, strides=stride, padding=padding)(x)
-        if batchnorm_momentum is not None:
-            x = layers.BatchNormalization(momentum=batchnorm_momentum,
-                                          epsilon=batchnorm_epsilon)(x)
+        x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
         x = layers.LeakyReLU(negative_slope=negative_slope)(x)
         if dropout:
             x = layers.Dropout(dropout)(x)
