@@ -262,12 +262,12 @@ def compare(model: keras.Model, candidates: dict, reference_images,
     """
     seconds = seconds or {}
     width = max(len(name) for name in candidates) + 2
-    print(f"{'':{width}s}{'FD':>9s}{'KID×1000':>10s}{'recognised':>12s}{'classes':>9s}"
-          f"{'train':>9s}")
+    print(f"{'':{width}s}{'FD':>9s}{'KID×1000':>10s}{'recognised':>12s}{'entropy':>9s}"
+          f"{'classes':>9s}{'train':>9s}")
     scores = {}
     for name, images in candidates.items():
         s = scores[name] = classifier_scores(model, images, reference_images)
         shown = f"{seconds[name] / 60:6.1f} m" if name in seconds else ""
         print(f"{name:{width}s}{s['fd']:9.2f}{1000 * s['kid']:10.2f}{s['recognised']:12.3f}"
-              f"{s['classes']:9d}{shown:>9s}")
+              f"{s['label_entropy']:9.3f}{s['classes']:9d}{shown:>9s}")
     return scores
