@@ -1,4 +1,7 @@
-"""Plots: image grids, point clouds, curves, loss curves. Each returns a matplotlib Figure."""
+"""Plots: image grids, point clouds, curves, loss curves. Each returns a matplotlib Figure.
+
+`mosaic` returns an array instead: many images as one, to show inside a figure of your own.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from gankit.data import check_images
+from gankit.data import check_images, to_uint8
 
 
 def image_grid(images, title: str | None = None, ncols: int | None = None, cmap="gray",
@@ -33,6 +36,24 @@ def image_grid(images, title: str | None = None, ncols: int | None = None, cmap=
         fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+def mosaic(images, ncols: int | None = None) -> np.ndarray:
+    """Images in [-1, 1] tiled into one uint8 image, `ncols` per row (for `ax.imshow`).
+
+    Grey images give a (rows·H, ncols·W) array, colour ones (rows·H, ncols·W, 3); a last row
+    that is not full is padded with black.
+    """
+    arr = to_uint8(check_images(images, "images", value_range=None))
+    if arr.ndim == 4 and arr.shape[-1] == 1:
+        arr = arr[..., 0]
+    n, h, w, rest = len(arr), arr.shape[1], arr.shape[2], arr.shape[3:]
+    ncols = ncols or math.ceil(math.sqrt(n))
+    nrows = math.ceil(n / ncols)
+    padded = np.zeros((nrows * ncols, *arr.shape[1:]), np.uint8)
+    padded[:n] = arr
+    tiles = padded.reshape(nrows, ncols, h, w, *rest).swapaxes(1, 2)
+    return tiles.reshape(nrows * h, ncols * w, *rest)
 
 
 def points(samples, title: str | None = None, reference=None):

@@ -16,6 +16,15 @@ def test_image_grid_for_grey_and_colour():
         plots.image_grid(np.zeros((4, 8, 8, 2)))
 
 
+def test_mosaic_tiles_images_in_rows():
+    images = np.stack([np.full((4, 5, 1), v) for v in (-1.0, 0.0, 1.0)])  # 3 grey 4x5 images
+    tiled = plots.mosaic(images, ncols=2)
+    assert tiled.shape == (8, 10) and tiled.dtype == np.uint8
+    assert tiled[0, 0] == 0 and tiled[0, 5] == 128 and tiled[4, 0] == 255
+    assert tiled[4, 5] == 0  # the missing fourth image is black
+    assert plots.mosaic(np.zeros((4, 6, 6, 3))).shape == (12, 12, 3)
+
+
 def test_points_and_curves():
     assert plots.points(np.zeros((10, 2)), reference=np.ones((5, 2))).axes
     assert len(plots.curves(np.zeros((3, 64))).axes) == 3
