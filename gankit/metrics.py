@@ -236,8 +236,12 @@ def classifier_scores(model: keras.Model, images, reference_images) -> dict:
         equally present, 0 = one class only (with high confidence, that is mode collapse);
     classes: how many classes make up at least 2 % of the images.
     """
+    return _scores(model, images, classifier_outputs(model, reference_images)[0])
+
+
+def _scores(model, images, ref_feats) -> dict:
+    """`classifier_scores` against reference features already computed."""
     feats, probs = classifier_outputs(model, images)
-    ref_feats, _ = classifier_outputs(model, reference_images)
     n_classes = probs.shape[1]
     share = np.bincount(probs.argmax(1), minlength=n_classes) / len(probs)
     nonzero = share[share > 0]
@@ -264,9 +268,10 @@ def compare(model: keras.Model, candidates: dict, reference_images,
     width = max(len(name) for name in candidates) + 2
     print(f"{'':{width}s}{'FD':>9s}{'KID×1000':>10s}{'recognised':>12s}{'entropy':>9s}"
           f"{'classes':>9s}{'train':>9s}")
+    ref_feats, _ = classifier_outputs(model, reference_images)  # once for every candidate
     scores = {}
     for name, images in candidates.items():
-        s = scores[name] = classifier_scores(model, images, reference_images)
+        s = scores[name] = _scores(model, images, ref_feats)
         shown = f"{seconds[name] / 60:6.1f} m" if name in seconds else ""
         print(f"{name:{width}s}{s['fd']:9.2f}{1000 * s['kid']:10.2f}{s['recognised']:12.3f}"
               f"{s['label_entropy']:9.3f}{s['classes']:9d}{shown:>9s}")
