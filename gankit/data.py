@@ -310,3 +310,140 @@ def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
     """MNIST as a dataset of (28, 28, 1) float32 images in [-1, 1] (and labels if asked)."""
     return image_dataset("mnist", batch_size, split, with_labels=with_labels, shuffle=shuffle,
                          drop_remainder=drop_remainder)
+
+
+# ----------------------------------------------------------------------------- face sets
+
+# name: (pack file, its image array, tfds name or None, where the real images come from)
+_FACE_SETS = {
+    "anime_faces": ("anime_faces_64.npz", "x", None,
+                    "Kaggle 'lunarwhite/anime-face-dataset-ntumlds' (36,740 JPEGs, 64×64)"),
+    "celeba": ("celeba_64.npz", "x", "celeb_a",
+               "CelebA 'img_align_celeba' (202,599 JPEGs, 178×218), "
+               "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html"),
+}
+_IMAGE_FILES = ("*.jpg", "*.jpeg", "*.png", "*.JPG", "*.JPEG", "*.PNG")
+
+
+def _crop_resize(image, size, crop_box=None):
+    """One uint8 image: the crop box (left, top, right, bottom) if given, then the short side
+    resized to `size` (bilinear, antialiased) and the centre `size`×`size` kept."""
+    if crop_box is not None:
+        left, top, right, bottom = crop_box
+        image = tf.image.crop_to_bounding_box(image, top, left, bottom - top, right - left)
+    shape = tf.cast(tf.shape(image)[:2], tf.float32)
+    scale = size / tf.reduce_min(shape)
+    new = tf.cast(tf.math.ceil(shape * scale), tf.int32)
+    image = tf.image.resize(image, new, "bilinear", antialias=True)
+    image = tf.image.resize_with_crop_or_pad(image, size, size)
+    return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
+
+
+def _from_folder(folder, size, crop_box, limit):
+    folder = Path(folder).expanduser()
+    files = sorted(str(p) for pattern in _IMAGE_FILES for p in folder.rglob(pattern))
+    if not files:
+        raise DatasetUnavailable(f"{folder}: no .jpg or .png images in it (or below it)")
+    files = files[:limit]
+
+    def load(path):
+        image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
+        if crop_box is not None:
+            tf.debugging.assert_greater_equal(
+                tf.shape(image)[:2], [crop_box[3], crop_box[2]],
+                message=f"crop_box {crop_box} reaches outside an image of {folder}")
+        return _crop_resize(image, size, crop_box)
+
+    ds = tf.data.Dataset.from_tensor_slices(files).map(load, tf.data.AUTOTUNE).batch(1024)
+    try:
+        return np.concatenate([batch.numpy() for batch in ds])
+    except tf.errors.InvalidArgumentError as error:
+        raise ValueError(f"{folder}: {error.message.splitlines()[0]}; aligned CelebA images are "
+                         "178×218 (width × height)") from None
+
+
+def _faces_from_tfds(name, size, crop_box, limit):
+    try:
+        import tensorflow_datasets as tfds
+    except ImportError:
+        return None
+    split = "train" if limit is None else f"train[:{limit}]"
+    try:
+        ds = tfds.load(name, split=split, download=False)
+    except Exception:  # noqa: BLE001 - not prepared: download only when the network is up
+        if not online():
+            return None
+        ds = tfds.load(name, split=split, download=True)
+    ds = ds.map(lambda ex: _crop_resize(ex["image"], size, crop_box), tf.data.AUTOTUNE)
+    return np.concatenate([batch.numpy() for batch in ds.batch(1024)])
+
+
+def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int | None = None):
+    """uint8 face images `(N, size, size, 3)`: "anime_faces" (chapter 8) or "celeba" (9–11).
+
+    Resolution order: `folder` when given (every .jpg/.png in it or below it, e.g. the Kaggle
+    download unzipped; `crop_box` = (left, top, right, bottom) is cut from each image first);
+    then the offline pack (`$GANKIT_DATA_DIR/anime_faces_64.npz` or `celeba_64.npz`: 64×64
+    crops, resized to `size`); then tfds (CelebA only, when prepared or online); in smoke mode a
+    generated stand-in. Otherwise `DatasetUnavailable` says how to get the images.
+    Every image is resized on its short side to `size`, then centre-cropped to a square.
+    limit: keep at most this many images (a folder or tfds can hold 200,000).
+    """
+    if name not in _FACE_SETS:
+        raise ValueError(f"faces: unknown set {name!r}; known: {sorted(_FACE_SETS)}")
+    if not isinstance(size, int) or isinstance(size, bool) or not 8 <= size <= 1024:
+        raise ValueError(f"size: expected an int from 8 to 1024, got {size!r}")
+    if crop_box is not None and (len(crop_box) != 4 or crop_box[0] >= crop_box[2]
+                                 or crop_box[1] >= crop_box[3] or min(crop_box) < 0):
+        raise ValueError(f"crop_box: expected (left, top, right, bottom) with left < right and "
+                         f"top < bottom, got {crop_box!r}")
+    pack_file, key, tfds_name, _ = _FACE_SETS[name]
+    images = None
+    if folder is not None:
+        images, source = _from_folder(folder, size, crop_box, limit), f"folder {folder}"
+    elif (pack := load_pack(pack_file, [key])) is not None:
+        images, source = pack[key][:limit], f"offline pack ({pack_file})"
+        if images.shape[1] != size:  # square already: resize only
+            images = tf.image.resize(images, (size, size), "bilinear", antialias=True)
+            images = np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
+    elif tfds_name and not (runtime.smoke() and not online()):
+        found = _faces_from_tfds(tfds_name, size, crop_box, limit)
+        if found is not None:
+            images, source = found, f"tfds '{tfds_name}'"
+    if images is None:
+        if not runtime.smoke():
+            raise DatasetUnavailable(_how_to_get_faces(name))
+        images, _ = _stand_in(SMOKE_IMAGES, 0, size, 3)
+        source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+    if runtime.smoke():
+        images = images[:SMOKE_IMAGES]
+    print(f"{name}: {len(images)} images {images.shape[1:]} from {source}")
+    return images
+
+
+def _how_to_get_faces(name: str) -> str:
+    pack_file, _, tfds_name, home = _FACE_SETS[name]
+    online_step = (f"  3. Go online (Colab): tfds downloads '{tfds_name}' (CelebA sits on Google "
+                   f"Drive, which refuses downloads when its daily quota is used up: then use 2).\n"
+                   if tfds_name else "")
+    return (
+        f"{name} is not available: no folder given, no offline pack, no network.\n"
+        f"Get it one of these ways, then run the cell again:\n"
+        f"  1. Point GANKIT_DATA_DIR to a folder holding {pack_file} (array 'x', uint8, "
+        f"(N, 64, 64, 3)).\n"
+        f"  2. Download the images yourself (steps in data/README.md), unzip them, and pass the "
+        f"folder: gankit.data.faces({name!r}, folder='/path/to/images').\n"
+        f"{online_step}"
+        f"Original source: {home}"
+    )
+
+
+def split_held_out(images, held_out: int, seed: int = 0):
+    """(training images, held-out images): a seeded random `held_out` of them never trained on,
+    for the metric's floor and the memorisation check."""
+    images = np.asarray(images)
+    _check_count(held_out, "held_out")
+    if held_out >= len(images):
+        raise ValueError(f"held_out: {held_out} of {len(images)} images leaves none to train on")
+    order = np.random.default_rng(seed).permutation(len(images))
+    return images[order[held_out:]], images[order[:held_out]]

@@ -102,3 +102,61 @@ class BCE:
         return (f"BCE(from_logits={self.from_logits}, real_label={self.real_label}, "
                 f"reduction={self.reduction!r}, generator_loss={self.generator_loss!r}, "
                 f"label_noise={self.label_noise:g})")
+
+
+class MSE:
+    """Mean-squared-error GAN losses on D's probability (chapter 8), with noisy labels.
+
+    D: (D(x) − real target)² on real samples plus (D(G(z)) − fake target)² on generated ones,
+    summed as the book's `real_loss + fake_loss`. G: (D(G(z)) − real target)².
+
+    beta_noise: (a, b) draws ε ~ Beta(a, b) anew per sample and per call; the real target is then
+        1 − ε and the fake target ε (the book: Beta(1, 5), mean 1/6, so real ≈ 0.83 ± 0.14 and
+        fake ≈ 0.17 ± 0.14). G gets the noisy real target too. None: hard 1 / 0 targets.
+    seed: seed of the label noise.
+
+    LSGAN (Mao et al., 2017) applies the squared error to D's *linear* output; the book applies it
+    to a sigmoid, whose gradient vanishes once D is sure. `probability` expects that sigmoid.
+    """
+
+    def __init__(self, beta_noise=(1.0, 5.0), seed: int | None = None):
+        if beta_noise is not None and (len(beta_noise) != 2 or min(beta_noise) <= 0):
+            raise ValueError(f"beta_noise: expected None or two positive numbers (a, b), got "
+                             f"{beta_noise!r}")
+        self.beta_noise = None if beta_noise is None else tuple(float(v) for v in beta_noise)
+        self.seed_generator = keras.random.SeedGenerator(seed) if beta_noise else None
+        self.reduction = "sum"
+
+    def noise(self, shape):
+        """ε: Beta(a, b) samples of `shape`, or zeros without label noise."""
+        if self.beta_noise is None:
+            return tf.zeros(shape)
+        a, b = self.beta_noise
+        return keras.random.beta(shape, a, b, seed=self.seed_generator)
+
+    def _mse(self, output, target_is_real):
+        output = tf.cast(output, tf.float32)
+        eps = self.noise(tf.shape(output))
+        target = 1.0 - eps if target_is_real else eps
+        return tf.reduce_mean(tf.square(output - target))
+
+    def real(self, real_output):
+        return self._mse(real_output, True)
+
+    def fake(self, fake_output):
+        return self._mse(fake_output, False)
+
+    def combine(self, real_term, fake_term):
+        return real_term + fake_term
+
+    def discriminator(self, real_output, fake_output):
+        return self.combine(self.real(real_output), self.fake(fake_output))
+
+    def generator(self, fake_output):
+        return self._mse(fake_output, True)
+
+    def probability(self, output):
+        return output
+
+    def __repr__(self):
+        return f"MSE(beta_noise={self.beta_noise})"

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
+import zlib
 
 import keras
 import numpy as np
@@ -161,7 +163,9 @@ def frechet_distance(features_a, features_b) -> float:
         raise ValueError("frechet_distance: need at least 2 samples on each side")
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.cov(a, rowvar=False), np.cov(b, rowvar=False)
-    covmean = linalg.sqrtm(cov_a @ cov_b)
+    with warnings.catch_warnings():  # a near-singular product is handled just below
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(cov_a @ cov_b)
     if not np.all(np.isfinite(covmean)):  # singular product: regularise, as FID code does
         eps = 1e-6 * np.eye(len(cov_a))
         covmean = linalg.sqrtm((cov_a + eps) @ (cov_b + eps))
@@ -252,6 +256,8 @@ def _scores(model, images, ref_feats) -> dict:
         "confidence": float(probs.max(1).mean()),
         "label_entropy": float(-(nonzero * np.log(nonzero)).sum() / np.log(n_classes)),
         "classes": int(np.sum(share >= 0.02)),
+        # share confidently assigned to class 0: "upright" under a feature_network
+        "upright": float(np.mean((probs.argmax(1) == 0) & (probs.max(1) >= CONFIDENT))),
     }
 
 
@@ -262,17 +268,128 @@ def compare(model: keras.Model, candidates: dict, reference_images,
     candidates: name → images in [-1, 1], e.g. the floor (real images the generators never
         saw), the ceiling (an untrained generator) and each trained generator.
     seconds: name → training seconds, shown as minutes beside the scores.
-    Returns name → `classifier_scores(...)`.
+    Returns name → `classifier_scores(...)`. Under a `feature_network` the table shows the
+    share of images it sees as upright instead of the class columns.
     """
     seconds = seconds or {}
+    classes = model.name != "rotation_network"  # a feature_network has no classes to count
     width = max(len(name) for name in candidates) + 2
-    print(f"{'':{width}s}{'FD':>9s}{'KID×1000':>10s}{'recognised':>12s}{'entropy':>9s}"
-          f"{'classes':>9s}{'train':>9s}")
+    print(f"{'':{width}s}{'FD':>9s}{'KID×1000':>10s}"
+          + (f"{'recognised':>12s}{'entropy':>9s}{'classes':>9s}" if classes else
+             f"{'upright':>9s}") + f"{'train':>9s}")
     ref_feats, _ = classifier_outputs(model, reference_images)  # once for every candidate
     scores = {}
     for name, images in candidates.items():
         s = scores[name] = _scores(model, images, ref_feats)
         shown = f"{seconds[name] / 60:6.1f} m" if name in seconds else ""
-        print(f"{name:{width}s}{s['fd']:9.2f}{1000 * s['kid']:10.2f}{s['recognised']:12.3f}"
-              f"{s['label_entropy']:9.3f}{s['classes']:9d}{shown:>9s}")
+        print(f"{name:{width}s}{s['fd']:9.2f}{1000 * s['kid']:10.2f}"
+              + (f"{s['recognised']:12.3f}{s['label_entropy']:9.3f}{s['classes']:9d}"
+                 if classes else f"{s['upright']:9.3f}") + f"{shown:>9s}")
     return scores
+
+
+# ------------------------------------------------------------ sets without labels (faces)
+
+ROTATIONS = 4  # 0, 90, 180 and 270 degrees
+
+
+def _rotation_model(image_shape) -> keras.Model:
+    inputs = keras.Input(image_shape, name="image")
+    x = inputs
+    for filters in (32, 64, 128, 256)[:max(2, int(np.log2(image_shape[0])) - 2)]:
+        x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(128, activation="relu")(x)
+    # Features of length √128: KID's cubic kernel (x·y/d + 1)³ then stays in a sane range.
+    x = layers.UnitNormalization()(x)
+    x = layers.Rescaling(128 ** 0.5, name="features")(x)
+    outputs = layers.Dense(ROTATIONS, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="rotation_network")
+
+
+def _rotated(images):
+    """Each image at 0, 90, 180 and 270 degrees, and those labels 0–3."""
+    turns = [np.rot90(images, k, axes=(1, 2)) for k in range(ROTATIONS)]
+    labels = np.repeat(np.arange(ROTATIONS, dtype=np.uint8), len(images))
+    return np.concatenate(turns), labels
+
+
+def feature_network(name: str, images, held_out, epochs: int = 5,
+                    verbose: int = 1) -> keras.Model:
+    """A CNN trained here to tell how far real `images` are rotated (0/90/180/270°).
+
+    Face sets have no class labels to train a classifier on. Predicting the rotation of an
+    image is a task without labels (Gidaris et al., 2018) that needs the network to find eyes,
+    mouth and hair, so its 128 features describe what a face looks like; they serve the
+    Fréchet distance and KID as Inception's do for the standard FID. `compare` scores with it;
+    its "upright" column is then the share of images it sees, confidently, as upright.
+    The network's accuracy on `held_out` (real images it never saw) is printed.
+    Cached in `runtime.cache_dir()` under `name` and the images' shape, count and checksum;
+    in smoke mode it trains one epoch and is not cached.
+    """
+    images = data.check_images(images, "images")
+    held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
+    side = "x".join(map(str, images.shape[1:3]))
+    tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes())  # which images, cheaply
+    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_rotation.keras"
+    info = path.with_suffix(".json")
+    if not runtime.smoke() and path.is_file() and info.is_file():
+        meta = json.loads(info.read_text())
+        if verbose:
+            print(f"{name} feature network: loaded from cache, rotation accuracy on held-out "
+                  f"images {meta['held_out_accuracy']:.4f}")
+        return keras.models.load_model(path)
+    x, y = _rotated(images)
+    model = _rotation_model(images.shape[1:])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    keras.utils.set_random_seed(0)
+    model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
+              verbose=0)
+    accuracy = float(model.evaluate(*_rotated(held_out), batch_size=512, verbose=0)[1])
+    if verbose:
+        print(f"{name} feature network: trained on {len(x)} rotated real images, rotation "
+              f"accuracy on {len(held_out)} held-out images {accuracy:.4f}")
+    if not runtime.smoke():
+        model.save(path)
+        info.write_text(json.dumps({"held_out_accuracy": accuracy, "epochs": epochs}))
+    return model
+
+
+def nearest_neighbours(samples, images):
+    """For each sample, the index of the closest image of `images` and the RMS pixel distance.
+
+    The memorisation check: a GAN that copies its training images puts its samples much closer
+    to them than real images it never saw are. Compare `nearest_neighbours(samples, train)` with
+    `nearest_neighbours(held_out, train)`.
+    """
+    a = data.check_images(samples, "samples").reshape(len(samples), -1).astype("float64")
+    b = data.check_images(images, "images", shape=np.shape(samples)[1:])
+    b = b.reshape(len(b), -1).astype("float64")
+    b_norms = (b ** 2).sum(1)
+    index, dist = [], []
+    for start in range(0, len(a), 256):
+        chunk = a[start:start + 256]
+        d2 = (chunk ** 2).sum(1)[:, None] - 2 * chunk @ b.T + b_norms[None, :]
+        best = d2.argmin(1)
+        index.append(best)
+        dist.append(np.sqrt(np.maximum(d2[np.arange(len(chunk)), best], 0) / a.shape[1]))
+    return np.concatenate(index), np.concatenate(dist)
+
+
+def memorisation(samples, train_images, held_out) -> dict:
+    """Are the samples copies of training images? Medians of nearest-neighbour distances.
+
+    sample_distance: median RMS pixel distance from each sample to its nearest training image;
+    held_out_distance: the same for real images never trained on (what "new" looks like);
+    ratio: sample / held-out. Near or above 1: the samples are as far from the training set as
+    new real faces are; far below 1 (say < 0.5): G reproduces training images.
+    index, distances: per sample, for `plots.neighbours`.
+    """
+    index, distances = nearest_neighbours(samples, train_images)
+    _, held = nearest_neighbours(held_out, train_images)
+    sample_median, held_median = float(np.median(distances)), float(np.median(held))
+    print(f"nearest training image, median RMS distance: samples {sample_median:.3f}, held-out "
+          f"real images {held_median:.3f} (ratio {sample_median / held_median:.2f})")
+    return {"sample_distance": sample_median, "held_out_distance": held_median,
+            "ratio": sample_median / held_median, "index": index, "distances": distances}

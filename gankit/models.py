@@ -258,3 +258,121 @@ def output_range(generator: keras.Model):
             return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(
                 getattr(activation, "__name__", ""))
     return None
+
+
+# ------------------------------------------------------------------------------ DCGAN family
+
+_INITS = ("keras", "dcgan", "pytorch")
+
+
+def _init_args(init, fan_in):
+    """kernel/bias initializers: Keras' default (TensorFlow 1's too: Glorot-uniform, zero bias),
+    the DCGAN paper's N(0, 0.02) with zero bias, or PyTorch's default for Conv/Linear layers
+    (kernel U(±1/√fan_in), bias U(±1/√fan_in))."""
+    if init == "dcgan":
+        return dict(kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02),
+                    bias_initializer="zeros")
+    if init == "pytorch":
+        bound = 1.0 / math.sqrt(fan_in)
+        return dict(kernel_initializer=keras.initializers.VarianceScaling(
+                        1.0 / 3.0, mode="fan_in", distribution="uniform"),
+                    bias_initializer=keras.initializers.RandomUniform(-bound, bound))
+    return {}
+
+
+def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int = 4, *,
+                    projection="conv", projection_norm=True, conv_bias=True, init="keras",
+                    batchnorm_momentum=0.99, batchnorm_epsilon=1e-3, channels=3,
+                    name="generator") -> keras.Model:
+    """A DCGAN generator (Radford et al., 2015): project z to a small map, then double it.
+
+    z → projection to start_size × start_size × filters[0] → (BatchNorm → ReLU)
+      → [Conv2DTranspose(f, kernel_size, 2, 'same') → BatchNorm → ReLU] for f in filters[1:]
+      → Conv2DTranspose(channels, kernel_size, 2, 'same') → tanh
+
+    The image side is start_size · 2**len(filters): 4 · 2⁴ = 64 (chapters 8, 10), 2 · 2⁴ = 32 (9).
+
+    projection: "conv" treats z as a 1×1 image and applies Conv2DTranspose(filters[0],
+        start_size, 'valid'), PyTorch's `ConvTranspose2d(k=4, s=1, p=0)` (chapter 8); "dense"
+        is Dense(start_size² · filters[0]) and a Reshape (chapters 9, 10). Both are the same
+        linear map; the conv has one bias per channel, the Dense one per unit.
+    projection_norm: BatchNorm + ReLU after the projection (chapter 9 has neither).
+    conv_bias: False for convolutions without a bias (chapter 9's `bias=False`; BatchNorm's
+        beta does that job).
+    init: "keras" (Glorot-uniform, zero bias: also TensorFlow 1's default, chapter 10),
+        "dcgan" (N(0, 0.02), chapter 9) or "pytorch" (PyTorch's default, chapter 8).
+    batchnorm_momentum/epsilon: Keras' 0.99/1e-3 by default; PyTorch's BatchNorm is 0.9/1e-5.
+    """
+    _check_latent_dim(latent_dim)
+    filters = _check_units(filters, "filters")
+    if not isinstance(start_size, int) or start_size < 1:
+        raise ValueError(f"start_size: expected a positive int, got {start_size!r}")
+    _check_choice(projection, ("conv", "dense"), "projection")
+    _check_choice(init, _INITS, "init")
+    z = keras.Input((latent_dim,), name="z")
+    if projection == "conv":
+        x = layers.Reshape((1, 1, latent_dim))(z)
+        x = layers.Conv2DTranspose(filters[0], start_size, padding="valid",
+                                   use_bias=conv_bias,
+                                   **_init_args(init, filters[0] * start_size ** 2))(x)
+    else:
+        x = layers.Dense(start_size ** 2 * filters[0], **_init_args(init, latent_dim))(z)
+        x = layers.Reshape((start_size, start_size, filters[0]))(x)
+    if projection_norm:
+        x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
+        x = layers.ReLU()(x)
+    for f in filters[1:]:
+        x = layers.Conv2DTranspose(f, kernel_size, strides=2, padding="same", use_bias=conv_bias,
+                                   **_init_args(init, f * kernel_size ** 2))(x)
+        x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
+        x = layers.ReLU()(x)
+    # float32 even under the mixed_float16 policy (see mlp_generator).
+    x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
+                               use_bias=conv_bias, activation="tanh", dtype="float32",
+                               **_init_args(init, channels * kernel_size ** 2))(x)
+    return keras.Model(z, x, name=name)
+
+
+def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, channels=3,
+                        negative_slope=0.2, first_batchnorm=False, conv_bias=True, head="dense",
+                        init="keras", batchnorm_momentum=0.99, batchnorm_epsilon=1e-3,
+                        output_activation=None, name="discriminator") -> keras.Model:
+    """A DCGAN discriminator: strided convolutions halve the image, no pooling.
+
+    image → [Conv2D(f, kernel_size, 2, 'same') → (BatchNorm) → LeakyReLU] for f in filters
+          → head → output_activation
+
+    first_batchnorm: BatchNorm on the first block too (chapter 8; the DCGAN paper leaves D's
+        input layer without it, as chapters 9 and 10 do).
+    head: "dense" is Flatten → Dense(1) (chapters 9, 10); "conv" is one Conv2D(1) whose kernel
+        covers the whole last map ('valid') → Flatten (chapter 8's `Conv2d(512, 1, 4, 2, 0)`).
+    output_activation: None for a logit (pair with `BCE(from_logits=True)`), "sigmoid" for a
+        probability (chapter 8's MSE loss compares probabilities).
+    The other arguments are as in `dcgan_generator`.
+    """
+    shape = _check_image_shape((image_size, image_size, channels), "image_size/channels")
+    filters = _check_units(filters, "filters")
+    _check_choice(head, ("dense", "conv"), "head")
+    _check_choice(init, _INITS, "init")
+    last = image_size
+    for _ in filters:
+        last = math.ceil(last / 2)
+    inputs = keras.Input(shape, name="image")
+    x, fan_in = inputs, channels
+    for i, f in enumerate(filters):
+        x = layers.Conv2D(f, kernel_size, strides=2, padding="same", use_bias=conv_bias,
+                          **_init_args(init, fan_in * kernel_size ** 2))(x)
+        if i or first_batchnorm:
+            x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
+        x = layers.LeakyReLU(negative_slope=negative_slope)(x)
+        fan_in = f
+    if head == "conv":
+        x = layers.Conv2D(1, last, padding="valid", use_bias=conv_bias, dtype="float32",
+                          **_init_args(init, fan_in * last ** 2))(x)
+        x = layers.Flatten(dtype="float32")(x)
+    else:
+        x = layers.Flatten()(x)
+        x = layers.Dense(1, dtype="float32", **_init_args(init, fan_in * last ** 2))(x)
+    if output_activation is not None:
+        x = layers.Activation(output_activation, dtype="float32")(x)
+    return keras.Model(inputs, x, name=name)

@@ -132,3 +132,43 @@ def loss_curves(history, keys=("d_loss", "g_loss"), per="epoch", smooth: int = 1
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def neighbours(samples, images, index, distances=None, title: str | None = None,
+               size: float = 1.2):
+    """The memorisation panel: each sample (top row) over its nearest image (bottom row).
+
+    index, distances: from `gankit.metrics.nearest_neighbours(samples, images)`.
+    """
+    samples = check_images(samples, "samples", value_range=None)
+    nearest = check_images(images, "images", value_range=None)[np.asarray(index)]
+    n = len(samples)
+    fig, axes = plt.subplots(2, n, figsize=(size * n, 2 * size + 0.6), squeeze=False)
+    for i in range(n):
+        for row, arr in enumerate((samples, nearest)):
+            ax = axes[row, i]
+            ax.imshow(np.clip((arr[i] + 1.0) / 2.0, 0.0, 1.0).squeeze(), cmap="gray",
+                      vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        if distances is not None:
+            axes[1, i].set_xlabel(f"{distances[i]:.2f}", fontsize=8)
+    axes[0, 0].set_ylabel("sample", fontsize=8)
+    axes[1, 0].set_ylabel("nearest\ntraining image", fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def sheet(images, title: str | None = None, ncols: int | None = None, size: float = 6.0):
+    """Images in [-1, 1] as one picture (`mosaic`) in one axes: fast for 64 images a frame."""
+    tiles = mosaic(images, ncols)
+    height = size * tiles.shape[0] / tiles.shape[1]
+    fig, ax = plt.subplots(figsize=(size, height + (0.4 if title else 0)))
+    ax.imshow(tiles, cmap="gray" if tiles.ndim == 2 else None, vmin=0, vmax=255)
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit.losses import BCE
-from gankit.models import check_pair, io_shapes, latent_dim, output_range
+from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 
 
 class Latent:
@@ -216,7 +216,7 @@ def _step_logs(d_loss, g_loss, p_real, p_fake):
 
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
                     loss=None, g_steps: int = 1, update: str = "alternating", d_split=False,
-                    jit_compile: bool | None = None, strategy=None):
+                    g_noise: str = "fresh", jit_compile: bool | None = None, strategy=None):
     """Return `train_step(real, z=None)`: one D update and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
@@ -228,6 +228,8 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         "simultaneous" (both from one forward pass, as the TensorFlow DCGAN tutorial).
     d_split: D takes two steps per batch, one on the real and one on the generated samples
         (see `discriminator_update`); the logged d_loss combines the two terms.
+    g_noise: "fresh" draws new noise for G's step; "same" reuses D's (chapter 10 feeds one
+        `noise` placeholder to both optimizers).
     jit_compile: compile the step with XLA. None chooses: on for one device, except for
         convolutional models on a CPU, off under a multi-device strategy (XLA cannot compile
         the cross-device gradient sum). Measured on a 2-core CPU: XLA halves the dense GANs'
@@ -243,6 +245,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
     if update not in ("alternating", "simultaneous"):
         raise ValueError(f"update: expected 'alternating' or 'simultaneous', got {update!r}")
+    _check_choice(g_noise, ("fresh", "same"), "g_noise")
     if update == "simultaneous" and (g_steps != 1 or d_split):
         raise ValueError("the simultaneous update makes exactly one G step and one D step "
                          "(g_steps=1, d_split=False)")
@@ -263,7 +266,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         d_loss, p_real, p_fake = discriminator_update(
             generator, discriminator, d_optimizer, loss, real, z_d, split=d_split)
         for _ in range(g_steps):
-            z_g = latent(batch) if z is None else z
+            z_g = latent(batch) if z is None and g_noise == "fresh" else z_d
             g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
         return _step_logs(d_loss, g_loss, p_real, p_fake)
 
