@@ -393,3 +393,39 @@ def memorisation(samples, train_images, held_out) -> dict:
           f"real images {held_median:.3f} (ratio {sample_median / held_median:.2f})")
     return {"sample_distance": sample_median, "held_out_distance": held_median,
             "ratio": sample_median / held_median, "index": index, "distances": distances}
+
+
+FLOOR, CEILING, TRAINED = "held-out real images (floor)", "untrained G (ceiling)", "trained G"
+
+
+def face_report(name: str, generator, untrained_generator, z, images, held_out,
+                seconds: float | None = None, inception: bool = True) -> dict:
+    """The evaluation of an image set without labels (chapters 08–10), in one call.
+
+    Trains (or loads) `feature_network(name, images, held_out)`, prints `compare`'s table for the
+    held-out real images (floor), `untrained_generator` (ceiling) and `generator`, all on latent
+    batch `z`, and the `memorisation` check. With `inception`, outside smoke mode, it adds the
+    standard Inception KID where the weights can be had (Colab), and says why not otherwise.
+    Returns {"metrics": flat numbers for `results.record`, "samples": G's images,
+    "memorisation": `memorisation`'s dict, "scores": `compare`'s dict}.
+    """
+    features = feature_network(name, images, held_out)
+    samples = generator.predict(z, verbose=0)
+    scores = compare(features, {
+        FLOOR: held_out,
+        CEILING: untrained_generator.predict(z, verbose=0),
+        TRAINED: samples,
+    }, images, seconds=None if seconds is None else {TRAINED: seconds})
+    memo = memorisation(samples, images, held_out)
+    trained, floor, ceiling = scores[TRAINED], scores[FLOOR], scores[CEILING]
+    numbers = {"kid": trained["kid"], "fd": trained["fd"], "upright": trained["upright"],
+               "kid_real": floor["kid"], "fd_real": floor["fd"],
+               "kid_untrained": ceiling["kid"], "fd_untrained": ceiling["fd"],
+               "memorisation_ratio": memo["ratio"]}
+    if inception and not runtime.smoke():
+        try:
+            numbers["inception_kid"] = kid(inception_features(samples), inception_features(images))
+            print(f"Inception KID×1000: {1000 * numbers['inception_kid']:.1f}")
+        except data.DatasetUnavailable as error:
+            print(error)
+    return {"metrics": numbers, "samples": samples, "memorisation": memo, "scores": scores}

@@ -188,6 +188,19 @@ def test_feature_network_scores_faces(capsys):
     assert scores["noise"]["kid"] > scores["real"]["kid"]
 
 
+def test_face_report_scores_floor_ceiling_and_trained_g(capsys):
+    g = models.dcgan_generator(8, 4, (8,), 4)
+    rng = np.random.default_rng(0)
+    real = rng.uniform(-1, 1, (40, 8, 8, 3)).astype("float32")
+    report = metrics.face_report("test_report", g, keras.models.clone_model(g),
+                                 rng.normal(size=(30, 8)).astype("float32"), real[:30], real[30:],
+                                 seconds=60.0)
+    out = capsys.readouterr().out
+    assert "floor" in out and "ceiling" in out and "ratio" in out and "Inception" not in out
+    assert set(report["metrics"]) >= {"kid", "fd", "kid_real", "fd_untrained", "memorisation_ratio"}
+    assert report["samples"].shape == (30, 8, 8, 3)
+
+
 def test_sheet_is_one_image():
     fig = plots.sheet(np.zeros((10, 8, 8, 3), "float32"), title="t", ncols=5)
     assert len(fig.axes) == 1 and fig.axes[0].images[0].get_array().shape == (16, 40, 3)
