@@ -339,9 +339,10 @@ def _crop_resize(image, size, crop_box=None):
     return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
 
 
-def _from_folder(folder, size, crop_box, limit):
+def _from_folder(folder, size, crop_box, limit, files=None):
     folder = Path(folder).expanduser()
-    files = sorted(str(p) for pattern in _IMAGE_FILES for p in folder.rglob(pattern))
+    if files is None:
+        files = sorted(str(p) for pattern in _IMAGE_FILES for p in folder.rglob(pattern))
     if not files:
         raise DatasetUnavailable(f"{folder}: no .jpg or .png images in it (or below it)")
     files = files[:limit]
@@ -362,7 +363,7 @@ def _from_folder(folder, size, crop_box, limit):
                          "178×218 (width × height)") from None
 
 
-def _faces_from_tfds(name, size, crop_box, limit):
+def _faces_from_tfds(name, size, crop_box, limit, attributes=False):
     try:
         import tensorflow_datasets as tfds
     except ImportError:
@@ -374,6 +375,13 @@ def _faces_from_tfds(name, size, crop_box, limit):
         if not online():
             return None
         ds = tfds.load(name, split=split, download=True)
+    if attributes:  # (images, bool (N, 40)) in CELEBA_ATTRIBUTES' order
+        ds = ds.map(lambda ex: (_crop_resize(ex["image"], size, crop_box),
+                                tf.stack([ex["attributes"][n] for n in CELEBA_ATTRIBUTES])),
+                    tf.data.AUTOTUNE)
+        batches = [(x.numpy(), a.numpy()) for x, a in ds.batch(1024)]
+        return (np.concatenate([b[0] for b in batches]),
+                np.concatenate([b[1] for b in batches]).astype(bool))
     ds = ds.map(lambda ex: _crop_resize(ex["image"], size, crop_box), tf.data.AUTOTUNE)
     return np.concatenate([batch.numpy() for batch in ds.batch(1024)])
 
@@ -447,3 +455,73 @@ def split_held_out(images, held_out: int, seed: int = 0):
         raise ValueError(f"held_out: {held_out} of {len(images)} images leaves none to train on")
     order = np.random.default_rng(seed).permutation(len(images))
     return images[order[held_out:]], images[order[:held_out]]
+
+
+CELEBA_ATTRIBUTES = (
+    "5_o_Clock_Shadow Arched_Eyebrows Attractive Bags_Under_Eyes Bald Bangs Big_Lips Big_Nose "
+    "Black_Hair Blond_Hair Blurry Brown_Hair Bushy_Eyebrows Chubby Double_Chin Eyeglasses Goatee "
+    "Gray_Hair Heavy_Makeup High_Cheekbones Male Mouth_Slightly_Open Mustache Narrow_Eyes No_Beard "
+    "Oval_Face Pale_Skin Pointy_Nose Receding_Hairline Rosy_Cheeks Sideburns Smiling Straight_Hair "
+    "Wavy_Hair Wearing_Earrings Wearing_Hat Wearing_Lipstick Wearing_Necklace Wearing_Necktie Young"
+).split()
+
+
+def _read_attribute_file(path):
+    """CelebA's `list_attr_celeba.txt`: a count, the 40 names, then `000001.jpg -1 1 …` rows."""
+    lines = Path(path).read_text().splitlines()
+    names = lines[1].split()
+    if names != CELEBA_ATTRIBUTES:
+        raise ValueError(f"{path}: expected CelebA's 40 attribute names on line 2, got "
+                         f"{names[:3]}…")
+    rows = [line.split() for line in lines[2:] if line.strip()]
+    return {row[0]: np.array(row[1:], np.int8) > 0 for row in rows}
+
+
+def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop_box=None,
+                      limit: int | None = None):
+    """CelebA faces with their 40 binary attributes: (uint8 images, bool (N, 40), names).
+
+    Resolution order as `faces`: `folder` of aligned CelebA JPEGs with `attributes_file` (CelebA's
+    `list_attr_celeba.txt`; default: in the folder or its parent), only the images the file
+    lists; the offline pack's `celeba_attrs_64.npz`; tfds `celeb_a`; a smoke stand-in with random
+    attributes. `names` is `CELEBA_ATTRIBUTES` (e.g. `names.index("Smiling")` is 31).
+    """
+    if folder is not None:
+        folder = Path(folder).expanduser()
+        candidates = [attributes_file] if attributes_file else [
+            folder / "list_attr_celeba.txt", folder.parent / "list_attr_celeba.txt"]
+        found = [Path(p) for p in candidates if p is not None and Path(p).is_file()]
+        if not found:
+            raise DatasetUnavailable(
+                f"no list_attr_celeba.txt in {folder} or its parent: download it from the CelebA "
+                "page (Anno/list_attr_celeba.txt) and pass attributes_file=...")
+        table = _read_attribute_file(found[0])
+        names = [n for n in sorted(table) if (folder / n).is_file()][:limit]
+        if not names:
+            raise DatasetUnavailable(f"{folder}: none of the images {found[0]} lists is there")
+        images = _from_folder(folder, size, crop_box, None, files=[str(folder / n) for n in names])
+        print(f"celeba with attributes: {len(images)} images {images.shape[1:]} from {folder}")
+        return images, np.stack([table[n] for n in names]), list(CELEBA_ATTRIBUTES)
+    pack = load_pack("celeba_attrs_64.npz", ["x", "attributes"])
+    if pack is not None:
+        images, attrs = pack["x"][:limit], pack["attributes"][:limit] > 0
+        if images.shape[1] != size:
+            images = tf.image.resize(images, (size, size), "bilinear", antialias=True)
+            images = np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
+        source = "offline pack (celeba_attrs_64.npz)"
+    else:
+        images = attrs = None
+        if not (runtime.smoke() and not online()):
+            found = _faces_from_tfds("celeb_a", size, crop_box, limit, attributes=True)
+            if found is not None:
+                (images, attrs), source = found, "tfds 'celeb_a'"
+        if images is None:
+            if not runtime.smoke():
+                raise DatasetUnavailable(_how_to_get_faces("celeba"))
+            images, _ = _stand_in(SMOKE_IMAGES, 0, size, 3)
+            attrs = np.random.default_rng(0).random((len(images), 40)) < 0.3
+            source = "SMOKE STAND-IN (generated bars, random attributes: numbers are meaningless)"
+    if runtime.smoke():
+        images, attrs = images[:SMOKE_IMAGES], attrs[:SMOKE_IMAGES]
+    print(f"celeba with attributes: {len(images)} images {images.shape[1:]} from {source}")
+    return images, attrs, list(CELEBA_ATTRIBUTES)

@@ -193,7 +193,8 @@ def inception_features(images, batch_size: int = 64) -> np.ndarray:
         raise data.DatasetUnavailable(
             "inception_features needs InceptionV3's ImageNet weights, which Keras downloads once "
             f"into {cached.parent}, and there is no network. Run it where the network is up "
-            "(Colab), or use gankit.metrics.classifier(...) features, which work offline.")
+            "(Colab), or use the features of gankit.metrics.classifier(...) or "
+            "feature_network(...), which work offline.")
     model = keras.applications.InceptionV3(include_top=False, pooling="avg", weights="imagenet")
     feats = []
     for start in range(0, len(images), batch_size):

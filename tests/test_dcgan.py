@@ -152,6 +152,27 @@ def test_faces_from_the_pack_are_resized(tmp_path, monkeypatch):
     assert data.faces("celeba", 64).shape == (10, 64, 64, 3)
 
 
+def test_celeba_attributes_from_a_folder_the_pack_and_smoke(tmp_path, no_data, monkeypatch):
+    folder = _celeba_folder(tmp_path / "img_align_celeba", n=3)
+    names = " ".join(data.CELEBA_ATTRIBUTES)
+    rows = [f"{i:06d}.jpg " + " ".join(["1"] * 32 + ["-1"] * 8) for i in range(2)]
+    rows.append("999999.jpg " + " ".join(["-1"] * 40))  # listed, not downloaded: skipped
+    (tmp_path / "list_attr_celeba.txt").write_text("\n".join(["3", names, *rows]) + "\n")
+    images, attrs, names = data.celeba_attributes(64, folder=folder, crop_box=(30, 55, 150, 175))
+    assert images.shape == (2, 64, 64, 3) and attrs.shape == (2, 40) and attrs.dtype == bool
+    assert attrs[:, names.index("Smiling")].all() and not attrs[:, names.index("Young")].any()
+    images, attrs, _ = data.celeba_attributes(32)  # smoke stand-in
+    assert images.shape[1:] == (32, 32, 3) and attrs.shape == (len(images), 40)
+    np.savez(tmp_path / "celeba_attrs_64.npz", x=np.zeros((5, 64, 64, 3), np.uint8),
+             attributes=np.where(np.eye(5, 40), 1, -1).astype(np.int8))
+    monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path))
+    images, attrs, _ = data.celeba_attributes(64)
+    assert images.shape == (5, 64, 64, 3) and attrs.sum() == 5 and attrs[0, 0]
+    with pytest.raises(data.DatasetUnavailable, match="list_attr_celeba"):
+        data.celeba_attributes(64, folder=tmp_path / "img_align_celeba",
+                               attributes_file=tmp_path / "missing.txt")
+
+
 def test_split_held_out():
     x = np.arange(100)
     train, held = data.split_held_out(x, 10, seed=0)
