@@ -55,7 +55,8 @@ def test_classifier_scores_rank_real_above_noise(no_data, capsys):
     noise = np.random.default_rng(0).uniform(-1, 1, (256, 28, 28, 1)).astype("float32")
     fake = metrics.classifier_scores(model, noise, x_test[256:])
     assert real["fd"] < fake["fd"] and real["kid"] < fake["kid"]
-    assert set(real) == {"fd", "kid", "recognised", "confidence", "label_entropy", "classes"}
+    assert set(real) == {"fd", "kid", "recognised", "confidence", "label_entropy", "classes",
+                         "upright"}
     assert 0 <= real["label_entropy"] <= 1 and 1 <= real["classes"] <= 10
     with pytest.raises(ValueError, match="shape"):
         metrics.classifier_scores(model, noise[:, :20], x_test)
