@@ -339,6 +339,23 @@ def _crop_resize(image, size, crop_box=None):
     return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
 
 
+def _check_size_and_box(size, crop_box):
+    if not isinstance(size, int) or isinstance(size, bool) or not 8 <= size <= 1024:
+        raise ValueError(f"size: expected an int from 8 to 1024, got {size!r}")
+    if crop_box is not None and (len(crop_box) != 4 or crop_box[0] >= crop_box[2]
+                                 or crop_box[1] >= crop_box[3] or min(crop_box) < 0):
+        raise ValueError(f"crop_box: expected (left, top, right, bottom) with left < right and "
+                         f"top < bottom, got {crop_box!r}")
+
+
+def _resized(images, size):
+    """Square uint8 images (the pack's) resized to `size`×`size` (bilinear, antialiased)."""
+    if images.shape[1] == size:
+        return images
+    images = tf.image.resize(images, (size, size), "bilinear", antialias=True)
+    return np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
+
+
 def _from_folder(folder, size, crop_box, limit, files=None):
     folder = Path(folder).expanduser()
     if files is None:
@@ -399,21 +416,13 @@ def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int |
     """
     if name not in _FACE_SETS:
         raise ValueError(f"faces: unknown set {name!r}; known: {sorted(_FACE_SETS)}")
-    if not isinstance(size, int) or isinstance(size, bool) or not 8 <= size <= 1024:
-        raise ValueError(f"size: expected an int from 8 to 1024, got {size!r}")
-    if crop_box is not None and (len(crop_box) != 4 or crop_box[0] >= crop_box[2]
-                                 or crop_box[1] >= crop_box[3] or min(crop_box) < 0):
-        raise ValueError(f"crop_box: expected (left, top, right, bottom) with left < right and "
-                         f"top < bottom, got {crop_box!r}")
+    _check_size_and_box(size, crop_box)
     pack_file, key, tfds_name, _ = _FACE_SETS[name]
     images = None
     if folder is not None:
         images, source = _from_folder(folder, size, crop_box, limit), f"folder {folder}"
     elif (pack := load_pack(pack_file, [key])) is not None:
-        images, source = pack[key][:limit], f"offline pack ({pack_file})"
-        if images.shape[1] != size:  # square already: resize only
-            images = tf.image.resize(images, (size, size), "bilinear", antialias=True)
-            images = np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
+        images, source = _resized(pack[key][:limit], size), f"offline pack ({pack_file})"
     elif tfds_name and not (runtime.smoke() and not online()):
         found = _faces_from_tfds(tfds_name, size, crop_box, limit)
         if found is not None:
@@ -486,6 +495,7 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
     lists; the offline pack's `celeba_attrs_64.npz`; tfds `celeb_a`; a smoke stand-in with random
     attributes. `names` is `CELEBA_ATTRIBUTES` (e.g. `names.index("Smiling")` is 31).
     """
+    _check_size_and_box(size, crop_box)
     if folder is not None:
         folder = Path(folder).expanduser()
         candidates = [attributes_file] if attributes_file else [
@@ -504,10 +514,7 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
         return images, np.stack([table[n] for n in names]), list(CELEBA_ATTRIBUTES)
     pack = load_pack("celeba_attrs_64.npz", ["x", "attributes"])
     if pack is not None:
-        images, attrs = pack["x"][:limit], pack["attributes"][:limit] > 0
-        if images.shape[1] != size:
-            images = tf.image.resize(images, (size, size), "bilinear", antialias=True)
-            images = np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
+        images, attrs = _resized(pack["x"][:limit], size), pack["attributes"][:limit] > 0
         source = "offline pack (celeba_attrs_64.npz)"
     else:
         images = attrs = None

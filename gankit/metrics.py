@@ -117,29 +117,39 @@ def classifier(name: str = "mnist", epochs: int | None = None, verbose: int = 1)
     epochs: training epochs (default: `CLASSIFIER_EPOCHS[name]`).
     """
     epochs = epochs or CLASSIFIER_EPOCHS.get(name, 3)
-    path = runtime.cache_dir() / f"{name}_classifier.keras"
+
+    def train():
+        x_train, y_train = data.image_arrays(name, "train")
+        x_test, y_test = data.image_arrays(name, "test")
+        x_train, x_test = data.to_float(x_train), data.to_float(x_test)
+        model = _classifier_model(x_train.shape[1:])
+        model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
+                  verbose=0)
+        return model, float(model.evaluate(x_test, y_test, batch_size=512, verbose=0)[1]), ""
+
+    return _cached_network(runtime.cache_dir() / f"{name}_classifier.keras", "test_accuracy",
+                           f"{name} evaluation classifier", "test accuracy", train, epochs,
+                           verbose)
+
+
+def _cached_network(path, key, title, label, train, epochs, verbose):
+    """The model `train()` returns (with its accuracy and a note on what it trained on), trained
+    once and cached at `path` (+ a .json with the accuracy under `key`); in smoke mode it is
+    trained every time and not cached. Prints "<title>: loaded from cache | trained, <label> x"."""
     info = path.with_suffix(".json")
     if not runtime.smoke() and path.is_file() and info.is_file():
-        model = keras.models.load_model(path)
-        meta = json.loads(info.read_text())
         if verbose:
-            print(f"{name} evaluation classifier: loaded from cache, test accuracy "
-                  f"{meta['test_accuracy']:.4f}")
-        return model
-    x_train, y_train = data.image_arrays(name, "train")
-    x_test, y_test = data.image_arrays(name, "test")
-    x_train, x_test = data.to_float(x_train), data.to_float(x_test)
-    model = _classifier_model(x_train.shape[1:])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
-              verbose=0)
-    accuracy = float(model.evaluate(x_test, y_test, batch_size=512, verbose=0)[1])
+            print(f"{title}: loaded from cache, {label} "
+                  f"{json.loads(info.read_text())[key]:.4f}")
+        return keras.models.load_model(path)
+    model, accuracy, note = train()
     if verbose:
-        print(f"{name} evaluation classifier: trained, test accuracy {accuracy:.4f}")
+        print(f"{title}: trained{note}, {label} {accuracy:.4f}")
     if not runtime.smoke():
         model.save(path)
-        info.write_text(json.dumps({"test_accuracy": accuracy, "epochs": epochs}))
+        info.write_text(json.dumps({key: accuracy, "epochs": epochs}))
     return model
 
 
@@ -333,28 +343,21 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
     side = "x".join(map(str, images.shape[1:3]))
     tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes())  # which images, cheaply
     path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_rotation.keras"
-    info = path.with_suffix(".json")
-    if not runtime.smoke() and path.is_file() and info.is_file():
-        meta = json.loads(info.read_text())
-        if verbose:
-            print(f"{name} feature network: loaded from cache, rotation accuracy on held-out "
-                  f"images {meta['held_out_accuracy']:.4f}")
-        return keras.models.load_model(path)
-    x, y = _rotated(images)
-    model = _rotation_model(images.shape[1:])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    keras.utils.set_random_seed(0)
-    model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
-              verbose=0)
-    accuracy = float(model.evaluate(*_rotated(held_out), batch_size=512, verbose=0)[1])
-    if verbose:
-        print(f"{name} feature network: trained on {len(x)} rotated real images, rotation "
-              f"accuracy on {len(held_out)} held-out images {accuracy:.4f}")
-    if not runtime.smoke():
-        model.save(path)
-        info.write_text(json.dumps({"held_out_accuracy": accuracy, "epochs": epochs}))
-    return model
+
+    def train():
+        x, y = _rotated(images)
+        model = _rotation_model(images.shape[1:])
+        model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        keras.utils.set_random_seed(0)
+        model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
+                  verbose=0)
+        accuracy = float(model.evaluate(*_rotated(held_out), batch_size=512, verbose=0)[1])
+        return model, accuracy, f" on {len(x)} rotated real images"
+
+    return _cached_network(path, "held_out_accuracy", f"{name} feature network",
+                           f"rotation accuracy on {len(held_out)} held-out images", train,
+                           epochs, verbose)
 
 
 def nearest_neighbours(samples, images):

@@ -354,9 +354,7 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
     filters = _check_units(filters, "filters")
     _check_choice(head, ("dense", "conv"), "head")
     _check_choice(init, _INITS, "init")
-    last = image_size
-    for _ in filters:
-        last = math.ceil(last / 2)
+    last = math.ceil(image_size / 2 ** len(filters))  # the side after the strided convs
     inputs = keras.Input(shape, name="image")
     x, fan_in = inputs, channels
     for i, f in enumerate(filters):

@@ -168,6 +168,8 @@ def test_celeba_attributes_from_a_folder_the_pack_and_smoke(tmp_path, no_data, m
     monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path))
     images, attrs, _ = data.celeba_attributes(64)
     assert images.shape == (5, 64, 64, 3) and attrs.sum() == 5 and attrs[0, 0]
+    with pytest.raises(ValueError, match="crop_box"):
+        data.celeba_attributes(64, folder=folder, crop_box=(150, 55, 30, 175))
     with pytest.raises(data.DatasetUnavailable, match="list_attr_celeba"):
         data.celeba_attributes(64, folder=tmp_path / "img_align_celeba",
                                attributes_file=tmp_path / "missing.txt")
