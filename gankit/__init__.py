@@ -13,11 +13,24 @@ from gankit import runtime  # noqa: E402
 
 runtime.configure_gpus()
 
-from gankit import checkpoints, data, losses, metrics, models, plots, results, training  # noqa: E402
+from gankit import (  # noqa: E402
+    checkpoints,
+    data,
+    latent,
+    losses,
+    metrics,
+    models,
+    plots,
+    results,
+    tiles,
+    training,
+    translation,
+)
 from gankit.runtime import budget, device_report, seed, smoke, strategy  # noqa: E402
 
 __version__ = "0.1.0"
-__all__ = ["checkpoints", "data", "losses", "metrics", "models", "plots", "results", "training",
+__all__ = ["checkpoints", "data", "latent", "losses", "metrics", "models", "plots", "results",
+           "tiles", "training", "translation",
            "runtime", "budget", "device_report", "seed", "smoke", "strategy"]
 
 if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):

@@ -286,6 +286,31 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
     return ds.map(gather).prefetch(tf.data.AUTOTUNE)
 
 
+def random_crops(images, size: int, batch_size: int, seed: int = 0,
+                 flip: bool = True) -> tf.data.Dataset:
+    """An endless dataset of batches of random `size`×`size` crops of uint8 `images` (N, H, W, C),
+    flipped left–right at random and scaled to [-1, 1]. The same seed gives the same crops."""
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4:
+        raise TypeError(f"random_crops: expected uint8 images (N, H, W, C), got {images.dtype} "
+                        f"{images.shape}")
+    if not isinstance(size, int) or not 1 <= size <= min(images.shape[1:3]):
+        raise ValueError(f"random_crops: size must be an int ≤ the image side "
+                         f"{min(images.shape[1:3])}, got {size!r}")
+    _check_count(batch_size, "batch_size")
+    source, shape = tf.constant(images), (size, size, images.shape[3])
+
+    def crop(r):  # three random int64s: which image, and the crop's and flip's seed
+        image = tf.image.stateless_random_crop(tf.gather(source, r[0] % len(images)), shape,
+                                               seed=r[1:])
+        if flip:
+            image = tf.image.stateless_random_flip_left_right(image, seed=r[:0:-1])
+        return tf.cast(image, tf.float32) / 127.5 - 1.0
+
+    ds = tf.data.Dataset.random(seed=seed).batch(3).map(crop, tf.data.AUTOTUNE)
+    return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+
+
 def image_dataset(name: str, batch_size: int = 32, split: str = "train", *,
                   with_labels: bool = False, classes=None, shuffle: bool = True,
                   drop_remainder: bool = False) -> tf.data.Dataset:
@@ -380,12 +405,12 @@ def _from_folder(folder, size, crop_box, limit, files=None):
                          "178×218 (width × height)") from None
 
 
-def _faces_from_tfds(name, size, crop_box, limit, attributes=False):
+def _faces_from_tfds(name, size, crop_box, limit, attributes=False, split="train"):
     try:
         import tensorflow_datasets as tfds
     except ImportError:
         return None
-    split = "train" if limit is None else f"train[:{limit}]"
+    split = split if limit is None else f"{split}[:{limit}]"
     try:
         ds = tfds.load(name, split=split, download=False)
     except Exception:  # noqa: BLE001 - not prepared: download only when the network is up
@@ -455,15 +480,22 @@ def _how_to_get_faces(name: str) -> str:
     )
 
 
-def split_held_out(images, held_out: int, seed: int = 0):
+def split_held_out(images, held_out: int, seed: int = 0, labels=None):
     """(training images, held-out images): a seeded random `held_out` of them never trained on,
-    for the metric's floor and the memorisation check."""
+    for the metric's floor and the memorisation check. With `labels` (one row per image):
+    ((training images, their labels), (held-out images, their labels))."""
     images = np.asarray(images)
     _check_count(held_out, "held_out")
     if held_out >= len(images):
         raise ValueError(f"held_out: {held_out} of {len(images)} images leaves none to train on")
     order = np.random.default_rng(seed).permutation(len(images))
-    return images[order[held_out:]], images[order[:held_out]]
+    train, held = order[held_out:], order[:held_out]
+    if labels is None:
+        return images[train], images[held]
+    labels = np.asarray(labels)
+    if len(labels) != len(images):
+        raise ValueError(f"labels: {len(labels)} rows for {len(images)} images")
+    return (images[train], labels[train]), (images[held], labels[held])
 
 
 CELEBA_ATTRIBUTES = (
@@ -532,3 +564,118 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
         images, attrs = images[:SMOKE_IMAGES], attrs[:SMOKE_IMAGES]
     print(f"celeba with attributes: {len(images)} images {images.shape[1:]} from {source}")
     return images, attrs, list(CELEBA_ATTRIBUTES)
+
+
+UTKFACE_HOME = "https://susanqq.github.io/UTKFace/"
+
+
+def utkface(size: int = 64, *, folder=None, limit: int | None = None):
+    """UTKFace faces with their ages: (uint8 images (N, size, size, 3), ages in years (N,)).
+
+    Resolution order: `folder` of UTKFace JPEGs (names start `<age>_<gender>_<race>_…`, e.g. the
+    "Aligned & Cropped Faces" download of the UTKFace page, or Kaggle `jangedoo/utkface-new`);
+    the offline pack's `utkface_64.npz`; in smoke mode, a stand-in with random ages. There is no
+    tfds copy.
+    """
+    _check_size_and_box(size, None)
+    if folder is not None:
+        folder = Path(folder).expanduser()
+        files = sorted(p for p in folder.glob("*.jpg") if p.name.split("_")[0].isdigit())[:limit]
+        if not files:
+            raise DatasetUnavailable(f"{folder}: no UTKFace files (<age>_<gender>_<race>_….jpg)")
+        images = _from_folder(folder, size, None, None, files=[str(p) for p in files])
+        ages, source = np.array([int(p.name.split("_")[0]) for p in files]), str(folder)
+    else:
+        pack = load_pack("utkface_64.npz", ["x", "age"])
+        if pack is not None:
+            images, ages = _resized(pack["x"][:limit], size), pack["age"][:limit].astype(int)
+            source = "offline pack (utkface_64.npz)"
+        elif runtime.smoke():
+            images, _ = _stand_in(SMOKE_IMAGES, 2, size, 3)
+            ages = np.random.default_rng(0).integers(1, 90, len(images))
+            source = "SMOKE STAND-IN (generated bars, random ages: numbers are meaningless)"
+        else:
+            raise DatasetUnavailable(
+                "UTKFace is not available: no folder given and no offline pack.\n"
+                "  1. Point GANKIT_DATA_DIR to a folder holding utkface_64.npz (arrays 'x' uint8 "
+                "(N, 64, 64, 3) and 'age').\n"
+                f"  2. Download the aligned & cropped faces from {UTKFACE_HOME} (or Kaggle "
+                "'jangedoo/utkface-new'), unzip, and pass folder='/path/to/UTKFace'.")
+    if runtime.smoke():
+        images, ages = images[:SMOKE_IMAGES], ages[:SMOKE_IMAGES]
+    print(f"utkface: {len(images)} images {images.shape[1:]}, ages {ages.min()}–{ages.max()}, "
+          f"from {source}")
+    return images, ages
+
+
+# Two-domain sets (chapters 12–13): tfds `cycle_gan/<name>` (domains A and B, 256×256), and what
+# stands in for each domain from the offline pack, which has none of them.
+UNPAIRED = {
+    "vangogh2photo": ("Van Gogh paintings", "photos", "monet", "flowers"),
+    "monet2photo": ("Monet paintings", "photos", "monet", "flowers"),
+    "summer2winter_yosemite": ("Yosemite in summer", "Yosemite in winter", "flowers:daisy",
+                               "flowers:sunflower"),
+}
+FLOWER_CLASSES = ["daisy", "dandelion", "rose", "sunflower", "tulip"]
+
+
+def _from_pack(domain, size, limit):
+    """A domain of the offline pack: "monet" (60 paintings), "flowers" or "flowers:<class>"."""
+    if domain == "monet":
+        pack = load_pack("monet_256.npz", ["x"])
+        return None if pack is None else (_resized(pack["x"][:limit], size),
+                                          "Monet paintings, offline pack (monet_256.npz)")
+    pack = load_pack("flowers_128.npz", ["x", "y"])
+    if pack is None:
+        return None
+    images, what = pack["x"], "flower photos"
+    if ":" in domain:
+        name = domain.split(":")[1]
+        images, what = images[pack["y"] == FLOWER_CLASSES.index(name)], f"{name} photos"
+    return _resized(images[:limit], size), f"{what}, offline pack (flowers_128.npz)"
+
+
+def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
+             limit: int | None = None, split: str = "train"):
+    """Two unpaired image domains `(a, b)`, uint8 (N, size, size, 3) each, for translation.
+
+    name: "vangogh2photo", "monet2photo" or "summer2winter_yosemite" (tfds `cycle_gan/<name>`:
+    A = paintings or summer, B = photos or winter). Per domain, in order: the folder given (every
+    image in it, resized on its short side and centre-cropped); tfds (when prepared, or online);
+    the offline pack's stand-in, announced (`UNPAIRED[name][2:]`: Monet paintings for the
+    painters, flower photos for photos, two flower classes for the seasons); in smoke mode a
+    generated stand-in. Otherwise `DatasetUnavailable` says how to get the images.
+    split: "train" or "test" (tfds' trainA/testA …; folders and the pack ignore it).
+    """
+    if name not in UNPAIRED:
+        raise ValueError(f"unpaired: unknown set {name!r}; known: {sorted(UNPAIRED)}")
+    if split not in ("train", "test"):
+        raise ValueError(f"unpaired: split must be 'train' or 'test', got {split!r}")
+    _check_size_and_box(size, None)
+    domains = []
+    for side, folder, stand_in in (("A", folder_a, UNPAIRED[name][2]),
+                                   ("B", folder_b, UNPAIRED[name][3])):
+        what = UNPAIRED[name]["AB".index(side)]
+        found = None
+        if folder is not None:
+            found = _from_folder(folder, size, None, limit), f"folder {folder}"
+        elif not (runtime.smoke() and not online()) and (
+                images := _faces_from_tfds(f"cycle_gan/{name}", size, None, limit,
+                                           split=f"{split}{side}")) is not None:
+            found = images, f"tfds 'cycle_gan/{name}' {split}{side}"
+        elif (from_pack := _from_pack(stand_in, size, limit)) is not None:
+            found = from_pack[0], f"{from_pack[1]}, STANDING IN for {what}"
+        elif runtime.smoke():
+            found = (_stand_in(SMOKE_IMAGES, len(domains), size, 3)[0],
+                     "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)")
+        else:
+            raise DatasetUnavailable(
+                f"{name} domain {side} ({what}) is not available: no folder, no tfds copy, no "
+                "offline pack.\n  1. Go online (Colab): tfds downloads "
+                f"'cycle_gan/{name}'.\n  2. Or download {name}.zip (data/README.md), unzip, and "
+                f"pass folder_a=…/trainA, folder_b=…/trainB.\n  3. Or point GANKIT_DATA_DIR to "
+                "the offline pack.")
+        images = found[0][:SMOKE_IMAGES] if runtime.smoke() else found[0]
+        print(f"{name} {side} ({what}): {len(images)} images {images.shape[1:]} from {found[1]}")
+        domains.append(images)
+    return tuple(domains)

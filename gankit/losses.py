@@ -160,3 +160,42 @@ class MSE:
 
     def __repr__(self):
         return f"MSE(beta_noise={self.beta_noise})"
+
+
+# ------------------------------------------------------------ Siamese distances (chapter 12)
+
+def _norm(vectors):
+    """‖v‖ per row, with 1e-8 under the root: the norm's gradient is undefined at 0."""
+    return tf.sqrt(tf.reduce_sum(tf.square(vectors), axis=-1) + 1e-8)
+
+
+def transformation_loss(v_a, v_ab):
+    """Chapter 12's content term (LossD3 = LossG2): −cos(v_A1 − v_A2, v_AB1 − v_AB2), the pairs
+    being each image and the next one in the batch (batch ≥ 2). −1 when G keeps every
+    difference between two images' vectors; `keras.losses.cosine_similarity` is already −cos."""
+    t_a = v_a - tf.roll(v_a, 1, axis=0)
+    t_ab = v_ab - tf.roll(v_ab, 1, axis=0)
+    return tf.reduce_mean(keras.losses.cosine_similarity(t_a, t_ab, axis=-1))
+
+
+def siamese_d_loss(v_a, v_b, v_ab, margin: float = 1.0):
+    """Chapter 12's D loss from D's vectors of real A, real B and translated AB:
+
+    LossD1 = mean ‖D(B)‖²                      real B near the origin (the book's formula says
+                                                D(A), its text D(B): D(B) is meant)
+    LossD2 = mean max(0, margin − ‖D(AB)‖)²    translations at least `margin` away
+    LossD3 = `transformation_loss(v_a, v_ab)`   keep the differences between images
+
+    Returns (LossD1 + LossD2 + LossD3, LossD1, LossD2): the book gives no weights.
+    """
+    real = tf.reduce_mean(tf.square(_norm(v_b)))
+    fake = tf.reduce_mean(tf.square(tf.nn.relu(margin - _norm(v_ab))))
+    return real + fake + transformation_loss(v_a, v_ab), real, fake
+
+
+def siamese_g_loss(v_a, v_ab):
+    """Chapter 12's G loss: LossG1 = mean ‖D(AB)‖² (pull the translations to the origin) plus
+    LossG2 = `transformation_loss(v_a, v_ab)`. Returns (total, LossG1, LossG2)."""
+    fake = tf.reduce_mean(tf.square(_norm(v_ab)))
+    content = transformation_loss(v_a, v_ab)
+    return fake + content, fake, content

@@ -360,6 +360,58 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
                            epochs, verbose)
 
 
+def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
+                      regression: bool = False, epochs: int = 10,
+                      verbose: int = 1) -> keras.Model:
+    """A CNN trained here to read labels off real images: K binary attributes (K sigmoid
+    outputs, e.g. CelebA's "Young", "Male", "Smiling") or, with `regression`, one number
+    (e.g. the age in years).
+
+    targets: (N, K) bools/0–1 or (N,) numbers. Images are flipped left–right at random while
+    training. Prints the mean accuracy (or the mean absolute error) on `held_out`, real images
+    it never saw. Cached in `runtime.cache_dir()` like `feature_network`; in smoke mode it
+    trains one epoch and is not cached.
+    """
+    images = data.check_images(images, "images")
+    held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
+    y, y_held = (np.asarray(t, "float32") for t in (targets, held_out_targets))
+    y, y_held = (t.reshape(len(t), -1) for t in (y, y_held))
+    if len(y) != len(images) or len(y_held) != len(held_out) or y.shape[1] != y_held.shape[1]:
+        raise ValueError(f"targets {y.shape} / held_out_targets {y_held.shape} do not match "
+                         f"the images {images.shape[0]} / {held_out.shape[0]}")
+    side = "x".join(map(str, images.shape[1:3]))
+    tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes() + y.tobytes())
+    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_labels.keras"
+
+    def train():
+        inputs = keras.Input(images.shape[1:], name="image")
+        x = layers.RandomFlip("horizontal")(inputs)
+        for filters in (32, 64, 128, 256)[:max(2, int(np.log2(images.shape[1])) - 2)]:
+            x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+            x = layers.MaxPooling2D()(x)
+        x = layers.GlobalAveragePooling2D()(x)
+        x = layers.Dropout(0.3)(x)
+        x = layers.Dense(128, activation="relu", name="features")(x)
+        if regression:  # learnt on standardised targets, answered in the targets' units
+            mean, std = float(y.mean()), float(y.std()) or 1.0
+            outputs = layers.Rescaling(std, offset=mean, name="value")(layers.Dense(1)(x))
+            loss, metric = "mae", "mae"
+        else:
+            outputs = layers.Dense(y.shape[1], activation="sigmoid", name="probabilities")(x)
+            loss, metric = "binary_crossentropy", "binary_accuracy"
+        model = keras.Model(inputs, outputs, name="attribute_network")
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss, metrics=[metric])
+        keras.utils.set_random_seed(0)
+        model.fit(images, y, batch_size=64, epochs=1 if runtime.smoke() else epochs,
+                  shuffle=True, verbose=0)
+        score = float(model.evaluate(held_out, y_held, batch_size=512, verbose=0)[1])
+        return model, score, f" on {len(images)} labelled real images"
+
+    label = "mean absolute error" if regression else "mean accuracy"
+    return _cached_network(path, "held_out_score", f"{name} attribute network",
+                           f"{label} on {len(held_out)} held-out images", train, epochs, verbose)
+
+
 def nearest_neighbours(samples, images):
     """For each sample, the index of the closest image of `images` and the RMS pixel distance.
 
@@ -433,3 +485,22 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
         except data.DatasetUnavailable as error:
             print(error)
     return {"metrics": numbers, "samples": samples, "memorisation": memo, "scores": scores}
+
+
+def similarity(images, references) -> dict:
+    """Per-image SSIM and PSNR (scikit-image) of `images` against `references`, both in [-1, 1]
+    and paired row by row: {"ssim": (N,), "psnr": (N,) in dB}. SSIM is 1 for identical images;
+    PSNR is infinite then (capped at 100 dB here)."""
+    from skimage.metrics import peak_signal_noise_ratio, structural_similarity
+
+    a = data.check_images(images, "images")
+    b = data.check_images(references, "references", shape=a.shape[1:])
+    if len(a) != len(b):
+        raise ValueError(f"similarity: {len(a)} images for {len(b)} references")
+    a, b = (a.astype("float64") + 1) / 2, (b.astype("float64") + 1) / 2
+    channel = -1 if a.ndim == 4 else None
+    ssim = [structural_similarity(x, y, data_range=1.0, channel_axis=channel)
+            for x, y in zip(a, b)]
+    psnr = [min(100.0, peak_signal_noise_ratio(y, x, data_range=1.0)) if np.any(x != y) else 100.0
+            for x, y in zip(a, b)]
+    return {"ssim": np.asarray(ssim), "psnr": np.asarray(psnr)}

@@ -374,3 +374,87 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
     if output_activation is not None:
         x = layers.Activation(output_activation, dtype="float32")(x)
     return keras.Model(inputs, x, name=name)
+
+
+# ---------------------------------------------------------------- image-to-image (chapters 12–13)
+
+def _norm(x, norm, momentum=0.9, epsilon=1e-5):
+    """BatchNorm (PyTorch's momentum and epsilon), instance norm, or nothing."""
+    if norm == "batch":
+        return _batchnorm(x, momentum, epsilon)
+    if norm == "instance":  # one group per channel: each image normalised on its own
+        return layers.GroupNormalization(groups=-1, epsilon=epsilon)(x)
+    return x
+
+
+def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=None,
+                       channels: int = 3, norm="batch", init="pytorch",
+                       name="generator") -> keras.Model:
+    """The image-to-image generator of the book's CycleGAN (chapter 13; chapter 12 uses it on
+    tiles): an encoder, residual blocks, a decoder. Fully convolutional.
+
+    image → [Conv2D(f, 4, 2, 'same') → norm → ReLU] for f in conv_dim·(1, 2, 4)
+          → n_res_blocks × [x + norm(Conv3×3(ReLU(norm(Conv3×3(x)))))]
+          → [Conv2DTranspose(f, 4, 2, 'same') → norm → ReLU] for f in conv_dim·(2, 1)
+          → Conv2DTranspose(channels, 4, 2, 'same') → tanh
+
+    No convolution has a bias (the book's `bias=False`). The side must be a multiple of 8.
+    image_size: a fixed side, or None for any (the same weights then translate any size).
+    norm: "batch" (the book: PyTorch's BatchNorm2d), "instance" (the CycleGAN paper) or None.
+    init: "pytorch" (the book's default initialisation), "dcgan" or "keras".
+    Book size (conv_dim 64, 6 blocks): 8,402,176 trainable parameters.
+    """
+    if not isinstance(conv_dim, int) or conv_dim < 1:
+        raise ValueError(f"conv_dim: expected a positive int, got {conv_dim!r}")
+    if not isinstance(n_res_blocks, int) or n_res_blocks < 0:
+        raise ValueError(f"n_res_blocks: expected an int ≥ 0, got {n_res_blocks!r}")
+    if image_size is not None and (not isinstance(image_size, int) or image_size % 8):
+        raise ValueError(f"image_size: expected None or a multiple of 8, got {image_size!r}")
+    _check_choice(norm, ("batch", "instance", None), "norm")
+    _check_choice(init, _INITS, "init")
+    inputs = keras.Input((image_size, image_size, channels), name="image")
+    x, fan_in = inputs, channels
+    for f in (conv_dim, 2 * conv_dim, 4 * conv_dim):
+        x = layers.Conv2D(f, 4, strides=2, padding="same", use_bias=False,
+                          **_init_args(init, fan_in * 16))(x)
+        x = layers.ReLU()(_norm(x, norm))
+        fan_in = f
+    for _ in range(n_res_blocks):
+        y = layers.Conv2D(fan_in, 3, padding="same", use_bias=False,
+                          **_init_args(init, fan_in * 9))(x)
+        y = layers.ReLU()(_norm(y, norm))
+        y = layers.Conv2D(fan_in, 3, padding="same", use_bias=False,
+                          **_init_args(init, fan_in * 9))(y)
+        x = layers.Add()([x, _norm(y, norm)])  # no activation after the sum, as the book
+    for f in (2 * conv_dim, conv_dim):
+        x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False,
+                                   **_init_args(init, f * 16))(x)
+        x = layers.ReLU()(_norm(x, norm))
+    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", use_bias=False,
+                               activation="tanh", dtype="float32",
+                               **_init_args(init, channels * 16))(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def siamese_discriminator(image_size: int, filters=(32, 64, 128, 256, 256), vector: int = 128,
+                          *, channels: int = 3, negative_slope: float = 0.2,
+                          name="siamese_discriminator") -> keras.Model:
+    """Chapter 12's Siamese discriminator: an image → a vector of `vector` numbers (LENVEC).
+
+    image → [Conv2D(f, 4, 2, 'same') → LeakyReLU] for f in filters → Flatten → Dense(vector)
+
+    No normalisation, so one image's vector never depends on the rest of the batch, and a
+    linear output. The book gives only the input (2S × 2S crops) and the output (a vector);
+    these layers are this project's choice.
+    """
+    shape = _check_image_shape((image_size, image_size, channels), "image_size/channels")
+    filters = _check_units(filters, "filters")
+    if not isinstance(vector, int) or vector < 1:
+        raise ValueError(f"vector: expected a positive int, got {vector!r}")
+    inputs = keras.Input(shape, name="image")
+    x = inputs
+    for f in filters:
+        x = layers.Conv2D(f, 4, strides=2, padding="same")(x)
+        x = layers.LeakyReLU(negative_slope=negative_slope)(x)
+    x = layers.Flatten()(x)
+    return keras.Model(inputs, layers.Dense(vector, dtype="float32", name="vector")(x), name=name)

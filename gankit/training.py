@@ -468,6 +468,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
 class SampleGrid(keras.callbacks.Callback):
     """Render G's output for a fixed set of latent vectors every `every` epochs.
 
+    (`z` may be any fixed input G takes: for an image-to-image G, a few source images.)
+
     Saves `epoch_XXXX.png` (and the samples as `.npy`) into `out_dir` and, at the end of
     training, `progress.gif` made of those frames. Works as a `fit()` callback and with
     `train(..., callbacks=[grid])`.
@@ -482,8 +484,11 @@ class SampleGrid(keras.callbacks.Callback):
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every: expected a positive int, got {every!r}")
         z = np.asarray(z, dtype="float32")
-        if z.ndim != 2 or z.shape[1] != latent_dim(generator):
-            raise ValueError(f"z: expected shape (n, {latent_dim(generator)}), got {z.shape}")
+        wanted = io_shapes(generator, "generator")[0]
+        if z.ndim != len(wanted) + 1 or z.shape[1:] != tuple(
+                d or n for d, n in zip(wanted, z.shape[1:])):
+            raise ValueError(f"z: expected shape (n, {', '.join(map(str, wanted))}), got "
+                             f"{z.shape}")
         self.generator, self.z, self.every = generator, z, every
         self.out_dir = Path(out_dir)
         self.render = render or plots.image_grid
