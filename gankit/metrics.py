@@ -335,14 +335,14 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
     Fréchet distance and KID as Inception's do for the standard FID. `compare` scores with it;
     its "upright" column is then the share of images it sees, confidently, as upright.
     The network's accuracy on `held_out` (real images it never saw) is printed.
-    Cached in `runtime.cache_dir()` under `name` and the images' shape, count and checksum;
-    in smoke mode it trains one epoch and is not cached.
+    Cached in `runtime.cache_dir()` under `name`, the images' shape, count and checksum, and
+    `epochs`; in smoke mode it trains one epoch and is not cached.
     """
     images = data.check_images(images, "images")
     held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
     side = "x".join(map(str, images.shape[1:3]))
     tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes())  # which images, cheaply
-    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_rotation.keras"
+    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_{epochs}ep_rotation.keras"
 
     def train():
         x, y = _rotated(images)
@@ -381,7 +381,7 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
                          f"the images {images.shape[0]} / {held_out.shape[0]}")
     side = "x".join(map(str, images.shape[1:3]))
     tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes() + y.tobytes())
-    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_labels.keras"
+    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_{epochs}ep_labels.keras"
 
     def train():
         inputs = keras.Input(images.shape[1:], name="image")
