@@ -405,7 +405,7 @@ def _from_folder(folder, size, crop_box, limit, files=None):
                          "178×218 (width × height)") from None
 
 
-def _faces_from_tfds(name, size, crop_box, limit, attributes=False, split="train"):
+def _images_from_tfds(name, size, crop_box, limit, attributes=False, split="train"):
     try:
         import tensorflow_datasets as tfds
     except ImportError:
@@ -449,7 +449,7 @@ def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int |
     elif (pack := load_pack(pack_file, [key])) is not None:
         images, source = _resized(pack[key][:limit], size), f"offline pack ({pack_file})"
     elif tfds_name and not (runtime.smoke() and not online()):
-        found = _faces_from_tfds(tfds_name, size, crop_box, limit)
+        found = _images_from_tfds(tfds_name, size, crop_box, limit)
         if found is not None:
             images, source = found, f"tfds '{tfds_name}'"
     if images is None:
@@ -551,7 +551,7 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
     else:
         images = attrs = None
         if not (runtime.smoke() and not online()):
-            found = _faces_from_tfds("celeb_a", size, crop_box, limit, attributes=True)
+            found = _images_from_tfds("celeb_a", size, crop_box, limit, attributes=True)
             if found is not None:
                 (images, attrs), source = found, "tfds 'celeb_a'"
         if images is None:
@@ -660,7 +660,7 @@ def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
         if folder is not None:
             found = _from_folder(folder, size, None, limit), f"folder {folder}"
         elif not (runtime.smoke() and not online()) and (
-                images := _faces_from_tfds(f"cycle_gan/{name}", size, None, limit,
+                images := _images_from_tfds(f"cycle_gan/{name}", size, None, limit,
                                            split=f"{split}{side}")) is not None:
             found = images, f"tfds 'cycle_gan/{name}' {split}{side}"
         elif (from_pack := _from_pack(stand_in, size, limit)) is not None:

@@ -153,6 +153,14 @@ def _cached_network(path, key, title, label, train, epochs, verbose):
     return model
 
 
+def _cache_path(name, images, epochs, kind, extra=b""):
+    """Where a network trained on `images` (and `extra` bytes, e.g. its targets) is cached: the
+    name, the images' side, count and a cheap checksum, and the epochs."""
+    side = "x".join(map(str, images.shape[1:3]))
+    tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes() + extra)  # which images
+    return runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_{epochs}ep_{kind}.keras"
+
+
 def classifier_outputs(model: keras.Model, images):
     """(features, probabilities) of `images` (float, in [-1, 1]) under an evaluation classifier."""
     images = data.check_images(images, "images", shape=model.input.shape[1:])
@@ -340,9 +348,7 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
     """
     images = data.check_images(images, "images")
     held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
-    side = "x".join(map(str, images.shape[1:3]))
-    tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes())  # which images, cheaply
-    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_{epochs}ep_rotation.keras"
+    path = _cache_path(name, images, epochs, "rotation")
 
     def train():
         x, y = _rotated(images)
@@ -379,9 +385,7 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
     if len(y) != len(images) or len(y_held) != len(held_out) or y.shape[1] != y_held.shape[1]:
         raise ValueError(f"targets {y.shape} / held_out_targets {y_held.shape} do not match "
                          f"the images {images.shape[0]} / {held_out.shape[0]}")
-    side = "x".join(map(str, images.shape[1:3]))
-    tag = zlib.crc32(np.ascontiguousarray(images[::97]).tobytes() + y.tobytes())
-    path = runtime.cache_dir() / f"{name}_{side}_{len(images)}_{tag:08x}_{epochs}ep_labels.keras"
+    path = _cache_path(name, images, epochs, "labels", y.tobytes())
 
     def train():
         inputs = keras.Input(images.shape[1:], name="image")
