@@ -89,11 +89,13 @@ class Checkpoint:
     fresh: delete what `directory` holds and start over.
     latent: the `Latent` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
         latent vectors are saved; a restore puts them back and reloads its frames so far.
+    extra: more variables to save with the run (e.g. the stored images of `ImagePool`s).
     """
 
     def __init__(self, directory, generator, discriminator, g_optimizer, d_optimizer, *,
                  latent=None, sample_grid=None, every_epochs: int = 1,
-                 every_steps: int | None = None, keep: int = 2, fresh: bool = False):
+                 every_steps: int | None = None, keep: int = 2, fresh: bool = False,
+                 extra=()):
         if not isinstance(every_epochs, int) or every_epochs < 1:
             raise ValueError(f"every_epochs: expected a positive int, got {every_epochs!r}")
         if every_steps is not None and (not isinstance(every_steps, int) or every_steps < 1):
@@ -113,6 +115,8 @@ class Checkpoint:
                        # Every RNG state in the models (Dropout, noise layers) and in the latent.
                        rng=[v for m in self.models for v in m.variables if "seed_generator" in
                             v.path])
+        if extra:
+            objects["extra"] = list(extra)
         if latent is not None:
             objects["latent_rng"] = latent.seed_generator.state
         if sample_grid is not None:

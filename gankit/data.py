@@ -679,3 +679,44 @@ def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
         print(f"{name} {side} ({what}): {len(images)} images {images.shape[1:]} from {found[1]}")
         domains.append(images)
     return tuple(domains)
+
+
+# Colour photos (chapter 14): tfds `tf_flowers` (3,670 photos) online, the pack's flower photos
+# offline. The book's own set (3,000 photos of mountains, forests, cities) has no public link.
+def colour_photos(size: int = 120, *, folder=None, limit: int | None = None):
+    """Colour photos, uint8 (N, size, size, 3): every image of `folder` (short side resized,
+    centre-cropped), or tfds `tf_flowers`, or the pack's `flowers_128.npz`; in smoke mode a
+    generated stand-in. Otherwise `DatasetUnavailable` says how to get them."""
+    _check_size_and_box(size, None)
+    if folder is not None:
+        images, source = _from_folder(folder, size, None, limit), f"folder {folder}"
+    elif not (runtime.smoke() and not online()) and (
+            images := _images_from_tfds("tf_flowers", size, None, limit)) is not None:
+        source = "tfds 'tf_flowers'"
+    elif (from_pack := _from_pack("flowers", size, limit)) is not None:
+        images, source = from_pack
+    elif runtime.smoke():
+        images = _stand_in(SMOKE_IMAGES, 0, size, 3)[0]
+        source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+    else:
+        raise DatasetUnavailable(
+            "colour photos are not available: no folder, no tfds copy, no offline pack.\n"
+            "  1. Go online (Colab): tfds downloads 'tf_flowers' (218 MB).\n"
+            "  2. Or pass folder='/path/to/photos' (any .jpg/.png, e.g. Kaggle "
+            "'alxmamaev/flowers-recognition').\n"
+            "  3. Or point GANKIT_DATA_DIR to the offline pack (flowers_128.npz).")
+    images = images[:SMOKE_IMAGES] if runtime.smoke() else images
+    print(f"colour photos: {len(images)} images {images.shape[1:]} from {source}")
+    return images
+
+
+def greyscale(images) -> np.ndarray:
+    """uint8 RGB images (N, H, W, 3) → uint8 grey (N, H, W, 1), PIL's `convert("L")` (ITU-R 601
+    luma, L = 0.299 R + 0.587 G + 0.114 B), as the book's colorization notebook makes its inputs."""
+    from PIL import Image
+
+    images = np.asarray(images)
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
+        raise TypeError(f"greyscale: expected uint8 RGB images (N, H, W, 3), got {images.dtype} "
+                        f"{images.shape}")
+    return np.stack([np.asarray(Image.fromarray(x).convert("L")) for x in images])[..., None]

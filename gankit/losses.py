@@ -199,3 +199,12 @@ def siamese_g_loss(v_a, v_ab):
     fake = tf.reduce_mean(tf.square(_norm(v_ab)))
     content = transformation_loss(v_a, v_ab)
     return fake + content, fake, content
+
+
+# ----------------------------------------------------------------- cycle consistency (chapter 13)
+
+def cycle_loss(real, reconstructed, weight: float = 10.0):
+    """CycleGAN's cycle-consistency loss: weight · mean |real − reconstructed| (L1; the book's
+    `cycle_consistency_loss` with λ = 10). Also the identity loss, with its own weight."""
+    return weight * tf.reduce_mean(tf.abs(tf.cast(real, tf.float32)
+                                          - tf.cast(reconstructed, tf.float32)))

@@ -171,6 +171,14 @@ def classifier_outputs(model: keras.Model, images):
     return features.astype("float64"), probs.astype("float64")
 
 
+def unit_features(model: keras.Model, images):
+    """`classifier_outputs` with each feature vector scaled to length √d, so that KID's cubic
+    kernel (x·y / d + 1)³ stays in range whatever the network's feature scale."""
+    features, probs = classifier_outputs(model, images)
+    norms = np.linalg.norm(features, axis=1, keepdims=True) + 1e-8
+    return features / norms * np.sqrt(features.shape[1]), probs
+
+
 def frechet_distance(features_a, features_b) -> float:
     """‖μa − μb‖² + Tr(Σa + Σb − 2(ΣaΣb)^½): FID's formula on any two feature sets."""
     a, b = np.asarray(features_a, "float64"), np.asarray(features_b, "float64")

@@ -458,3 +458,111 @@ def siamese_discriminator(image_size: int, filters=(32, 64, 128, 256, 256), vect
         x = layers.LeakyReLU(negative_slope=negative_slope)(x)
     x = layers.Flatten()(x)
     return keras.Model(inputs, layers.Dense(vector, dtype="float32", name="vector")(x), name=name)
+
+
+def patch_discriminator(conv_dim: int = 64, *, image_size=None, channels: int = 3, norm="batch",
+                        negative_slope: float = 0.0, init="pytorch",
+                        name="patch_discriminator") -> keras.Model:
+    """The book's CycleGAN discriminator (chapter 13): an image → a map of raw realism scores,
+    one per patch (7×7 at 128 px, 3×3 at 64 px), for the least-squares loss.
+
+    image → Conv2D(conv_dim, 4, 2, 'same') → ReLU
+          → [Conv2D(f, 4, 2, 'same') → norm → ReLU] for f in conv_dim·(2, 4, 8)
+          → ZeroPadding2D(1) → Conv2D(1, 4, 'valid')
+
+    PyTorch's `Conv2d(k=4, s=1, p=1)` at the end is padding 1 + 'valid': 'same' would give 8×8.
+    No convolution has a bias. norm: "batch" (the book), "instance" (the paper) or None.
+    negative_slope: 0 is the book's ReLU; the paper uses LeakyReLU(0.2).
+    Book size (conv_dim 64): 2,765,568 trainable parameters.
+    """
+    if not isinstance(conv_dim, int) or conv_dim < 1:
+        raise ValueError(f"conv_dim: expected a positive int, got {conv_dim!r}")
+    if image_size is not None and (not isinstance(image_size, int) or image_size < 48
+                                   or image_size % 16):
+        raise ValueError(f"image_size: expected None or a multiple of 16 ≥ 48, got {image_size!r}")
+    _check_choice(norm, ("batch", "instance", None), "norm")
+    _check_choice(init, _INITS, "init")
+    inputs = keras.Input((image_size, image_size, channels), name="image")
+    x, fan_in = inputs, channels
+    for i, f in enumerate((conv_dim, 2 * conv_dim, 4 * conv_dim, 8 * conv_dim)):
+        x = layers.Conv2D(f, 4, strides=2, padding="same", use_bias=False,
+                          **_init_args(init, fan_in * 16))(x)
+        if i:  # no normalisation on the first layer
+            x = _norm(x, norm)
+        x = layers.LeakyReLU(negative_slope=negative_slope)(x) if negative_slope \
+            else layers.ReLU()(x)
+        fan_in = f
+    x = layers.ZeroPadding2D(1)(x)
+    x = layers.Conv2D(1, 4, padding="valid", use_bias=False, dtype="float32",
+                      **_init_args(init, fan_in * 16))(x)
+    return keras.Model(inputs, x, name=name)
+
+
+# ------------------------------------------------------------------------ colorization (chapter 14)
+
+def _transposed(x, filters, kernel, dilation=1, activation="relu"):
+    """The book's stride-1 'valid' `Conv2DTranspose`; when dilated, the same map as padding
+    d·(k − 1) zeros and a dilated 'valid' `Conv2D` (TensorFlow's CPU kernel rejects a dilated
+    transposed convolution: "Current CPU implementations do not yet support dilation rates
+    larger than 1"). Same output size, same parameter count, same initial distribution."""
+    if dilation == 1:
+        return layers.Conv2DTranspose(filters, kernel, activation=activation)(x)
+    x = layers.ZeroPadding2D(dilation * (kernel - 1))(x)
+    return layers.Conv2D(filters, kernel, dilation_rate=dilation, activation=activation)(x)
+
+
+def colorization_generator(image_size=120, name="colorization_generator") -> keras.Model:
+    """The book's colorizer (chapter 14): a grey image (H, W, 1) in [0, 1] → RGB (H, W, 3) ≥ 0.
+
+    Every convolution has stride 1 and 'valid' padding, so sizes go 120 → 82 → 120: an
+    encoder (dilated 5×5 and 3×3 convolutions, LeakyReLU with Keras' default slope 0.3), a
+    bottleneck, and a decoder of transposed convolutions that concatenates the encoder's three
+    block outputs (the skip connections). The output is a ReLU, unbounded above: clip it to
+    [0, 1] to show it. Works for any side ≥ 39. 1,406,403 parameters.
+    """
+    if image_size is not None and (not isinstance(image_size, int) or image_size < 39):
+        raise ValueError(f"image_size: expected None or an int ≥ 39, got {image_size!r}")
+    inputs = keras.Input((image_size, image_size, 1), name="grey")
+
+    def conv(x, filters, kernel, dilation=1):
+        x = layers.Conv2D(filters, kernel, dilation_rate=dilation)(x)
+        return layers.LeakyReLU(negative_slope=0.3)(x)  # the book's LeakyReLU(): slope 0.3
+
+    conv1 = conv(conv(conv(inputs, 16, 5, 4), 32, 3, 2), 32, 3)
+    conv2 = conv(conv(conv(conv1, 32, 5), 64, 3), 64, 3)
+    conv3 = conv(conv(conv(conv2, 64, 5), 128, 3), 128, 3)
+    x = layers.Conv2D(128, 3, activation="relu", padding="same")(conv3)  # the bottleneck
+    x = layers.Concatenate()([x, conv3])
+    for filters, kernel in ((128, 3), (128, 3), (64, 5)):
+        x = _transposed(x, filters, kernel)
+    x = layers.Concatenate()([x, conv2])
+    for filters, kernel in ((64, 3), (64, 3), (32, 5)):
+        x = _transposed(x, filters, kernel)
+    x = layers.Concatenate()([x, conv1])
+    x = _transposed(x, 32, 3)
+    x = _transposed(x, 32, 3, dilation=2)
+    x = _transposed(x, 3, 5, dilation=4)
+    return keras.Model(inputs, layers.Activation("linear", dtype="float32")(x), name=name)
+
+
+def colorization_discriminator(image_size: int = 120,
+                               name="colorization_discriminator") -> keras.Model:
+    """The book's colorization critic (chapter 14): an RGB image (120, 120, 3) in [0, 1] → the
+    probability that it is a real photo (sigmoid). Four pairs of 'valid' ReLU convolutions
+    (7×7, 5×5, 3×3, 3×3) each followed by 2×2 max pooling, then Dense 512 → 128 → 16 → 1.
+    Unconditional: it never sees the grey input. The Dense head fixes the side (the book's
+    120); the smallest the convolutions allow is 92. 1,907,905 parameters at 120.
+    """
+    if not isinstance(image_size, int) or image_size < 92:
+        raise ValueError(f"image_size: expected an int ≥ 92 (the book uses 120), got "
+                         f"{image_size!r}")
+    model = keras.Sequential([keras.Input((image_size, image_size, 3), name="image")], name=name)
+    for filters, kernel in ((32, 7), (64, 5), (128, 3), (256, 3)):
+        model.add(layers.Conv2D(filters, kernel, activation="relu"))
+        model.add(layers.Conv2D(filters, kernel, activation="relu"))
+        model.add(layers.MaxPooling2D())
+    model.add(layers.Flatten())
+    for units in (512, 128, 16):
+        model.add(layers.Dense(units, activation="relu"))
+    model.add(layers.Dense(1, activation="sigmoid", dtype="float32"))
+    return model

@@ -1,0 +1,203 @@
+"""Chapters 13–14: CycleGAN's patch D, step and paper switches; the colorizer, its step and data."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from gankit import checkpoints, data, losses, models, translation
+
+
+def trainable(model):
+    return sum(int(np.prod(v.shape)) for v in model.trainable_variables)
+
+
+def weights(model):
+    return [w.numpy().copy() for w in model.trainable_weights]
+
+
+def changed(before, model):
+    return any(not np.allclose(a, w.numpy()) for a, w in zip(before, model.trainable_weights))
+
+
+def test_book_patch_discriminator_matches_its_parameter_count_and_map():
+    d = models.patch_discriminator(64, image_size=128)
+    assert trainable(d) == 2_765_568  # the book's PyTorch D
+    assert d.output_shape[1:] == (7, 7, 1)
+    assert models.patch_discriminator(8, image_size=64).output_shape[1:] == (3, 3, 1)
+    assert models.patch_discriminator(8)(tf.zeros((1, 256, 256, 3))).shape[1:] == (15, 15, 1)
+    with pytest.raises(ValueError, match="image_size"):
+        models.patch_discriminator(8, image_size=100)
+    with pytest.raises(ValueError, match="norm"):
+        models.patch_discriminator(8, norm="layer")
+
+
+def test_book_colorization_models_match_their_parameter_counts():
+    g, d = models.colorization_generator(), models.colorization_discriminator()
+    assert g.count_params() == 1_406_403 and d.count_params() == 1_907_905  # the book's
+    assert g.output_shape[1:] == (120, 120, 3) and d.output_shape[1:] == (1,)
+    assert models.colorization_generator(None)(tf.zeros((1, 48, 48, 1))).shape == (1, 48, 48, 3)
+    with pytest.raises(ValueError, match="92"):
+        models.colorization_discriminator(64)
+    with pytest.raises(ValueError, match="39"):
+        models.colorization_generator(32)
+
+
+@pytest.mark.parametrize("kernel,dilation", [(3, 2), (5, 4)])
+def test_dilated_transposed_convolution_rewrite_is_exact(kernel, dilation):
+    """ZeroPadding2D(d(k−1)) + dilated Conv2D equals a stride-1 dilated transposed convolution
+    with the kernel flipped (computed here by scattering each input pixel)."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1, 6, 7, 2)).astype("float32")
+    inputs = keras.Input((6, 7, 2))
+    model = keras.Model(inputs, models._transposed(inputs, 3, kernel, dilation, activation=None))
+    conv = model.layers[-1]
+    w, b = (v.numpy() for v in conv.weights)  # (k, k, in, out), (out,)
+    span = dilation * (kernel - 1)
+    expected = np.zeros((6 + span, 7 + span, 3)) + b
+    flipped = w[::-1, ::-1]  # the transposed convolution's kernel
+    for i in range(6):
+        for j in range(7):
+            for a in range(kernel):
+                for c in range(kernel):
+                    expected[i + dilation * a, j + dilation * c] += x[0, i, j] @ flipped[a, c]
+    np.testing.assert_allclose(np.asarray(model(x))[0], expected, atol=1e-4)
+
+
+def small_cyclegan(norm="batch", slope=0.0):
+    keras.utils.set_random_seed(0)
+    gs = [models.residual_generator(4, 1, image_size=48, norm=norm, name=f"g_{n}")
+          for n in ("xy", "yx")]
+    ds = [models.patch_discriminator(4, image_size=48, norm=norm, negative_slope=slope,
+                                     name=f"d_{n}") for n in "xy"]
+    return gs, ds
+
+
+def batches(n=2, side=48):
+    rng = np.random.default_rng(1)
+    return [tf.constant(rng.uniform(-1, 1, (n, side, side, 3)), tf.float32) for _ in "xy"]
+
+
+def test_cyclegan_step_trains_all_four_models_in_the_book_configuration():
+    (g_xy, g_yx), (d_x, d_y) = small_cyclegan()
+    before = [weights(m) for m in (g_xy, g_yx, d_x, d_y)]
+    step = translation.make_cyclegan_step(g_xy, g_yx, d_x, d_y, keras.optimizers.Adam(1e-3),
+                                          keras.optimizers.Adam(1e-3))
+    logs = step(*batches())
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    np.testing.assert_allclose(float(logs["d_loss"]),
+                               float(logs["d_x_loss"]) + float(logs["d_y_loss"]), rtol=1e-6)
+    assert float(logs["g_loss"]) > 10 * float(logs["cycle"]) > 0  # λ = 10 plus the LSGAN terms
+    assert all(changed(b, m) for b, m in zip(before, (g_xy, g_yx, d_x, d_y)))
+
+
+def test_cyclegan_paper_switches_pool_identity_decay():
+    (g_xy, g_yx), (d_x, d_y) = small_cyclegan("instance", 0.2)
+    schedule = translation.LinearDecay(1e-3, 2, 4)
+    np.testing.assert_allclose([float(schedule(s)) for s in range(6)],
+                               [1e-3, 1e-3, 1e-3, 5e-4, 0, 0], atol=1e-9)
+    pools = (translation.ImagePool(3, seed=0), translation.ImagePool(3, seed=1))
+    step = translation.make_cyclegan_step(
+        g_xy, g_yx, d_x, d_y, keras.optimizers.Adam(schedule), keras.optimizers.Adam(schedule),
+        identity_weight=5.0, pools=pools, halve_d=True)
+    x, y = batches()
+    for _ in range(3):
+        logs = step(x, y)
+    assert all(np.isfinite(float(v)) for v in logs.values())
+    assert [int(p.count.numpy()) for p in pools] == [3, 3]  # full after the first two batches
+    with pytest.raises(ValueError, match="hold"):
+        translation.LinearDecay(1e-3, 4, 4)
+
+
+def test_image_pool_returns_new_or_stored_images():
+    pool = translation.ImagePool(4, seed=0)
+    first = np.arange(4, dtype="float32")[:, None, None, None] * np.ones((4, 2, 2, 1), "float32")
+    np.testing.assert_array_equal(pool(first), first)  # filling: returned unchanged
+    seen = set(range(4))
+    for batch in range(5):
+        new = (10 + 2 * batch + np.arange(2, dtype="float32"))[:, None, None, None] \
+            * np.ones((2, 2, 2, 1), "float32")
+        out = np.asarray(pool(new))[:, 0, 0, 0]
+        assert all(v in seen or v in new[:, 0, 0, 0] for v in out)
+        seen |= set(new[:, 0, 0, 0].tolist())
+    stored = set(np.asarray(pool.images)[:, 0, 0, 0].tolist())
+    assert stored - set(range(4)), "after 10 more images some stored ones were swapped"
+    with pytest.raises(ValueError, match="size"):
+        translation.ImagePool(0)
+
+
+def test_checkpoint_keeps_paired_models_and_pool(tmp_path):
+    (g_xy, g_yx), (d_x, d_y) = small_cyclegan()
+    pool = translation.ImagePool(2, seed=0)
+    pool(batches()[0])
+    gens, discs = translation.pair(g_xy, g_yx, "generators"), translation.pair(d_x, d_y, "ds")
+    with pytest.raises(ValueError, match="different names"):
+        translation.pair(d_x, models.patch_discriminator(4, image_size=48, name="d_x"), "two")
+    ckpt = checkpoints.Checkpoint(tmp_path, gens, discs, keras.optimizers.Adam(),
+                                  keras.optimizers.Adam(), extra=pool.variables)
+    from gankit.training import History, build_optimizers
+
+    build_optimizers(*zip(ckpt.optimizers, ckpt.models))  # as after a training step
+    ckpt.save(1, 0, History())
+    saved_g, saved_pool = weights(g_yx), np.asarray(pool.images).copy()
+    for v in g_yx.trainable_weights + [pool.images]:
+        v.assign(tf.zeros_like(v))
+    assert ckpt.restore()[0] == 1
+    assert not changed(saved_g, g_yx)
+    np.testing.assert_array_equal(np.asarray(pool.images), saved_pool)
+
+
+def test_cycle_loss():
+    a = tf.zeros((2, 4, 4, 3))
+    assert float(losses.cycle_loss(a, a)) == 0.0
+    assert float(losses.cycle_loss(a, a + 0.5)) == pytest.approx(5.0)
+    assert float(losses.cycle_loss(a, a - 0.5, weight=1)) == pytest.approx(0.5)
+
+
+def test_book_colorization_loss_never_lets_d_change_g():
+    """With the book's loss (MSE only) G's update is the same whatever D is; with the corrected
+    loss it is not."""
+    rng = np.random.default_rng(0)
+    grey = tf.constant(rng.uniform(0, 1, (2, 96, 96, 1)), tf.float32)
+    colour = tf.constant(rng.uniform(0, 1, (2, 96, 96, 3)), tf.float32)
+    keras.utils.set_random_seed(0)
+    g0 = models.colorization_generator(96)
+    results = {}
+    for weight in (0.0, 1.0):
+        for d_seed in (1, 2):
+            g = models.colorization_generator(96)
+            g.set_weights(g0.get_weights())
+            keras.utils.set_random_seed(d_seed)
+            d = models.colorization_discriminator(96)
+            d_before = weights(d)
+            step = translation.make_colorization_step(g, d, keras.optimizers.Adam(1e-3),
+                                                      keras.optimizers.Adam(1e-3),
+                                                      adversarial_weight=weight, seed=0)
+            logs = step(grey, colour)
+            assert all(np.isfinite(float(v)) for v in logs.values())
+            assert changed(d_before, d)
+            results[weight, d_seed] = weights(g)
+    for a, b in zip(results[0.0, 1], results[0.0, 2]):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert any(not np.allclose(a, b, atol=1e-6) for a, b in zip(results[1.0, 1], results[1.0, 2]))
+    assert any(not np.allclose(a, w) for a, w in zip(results[0.0, 1], g0.get_weights()))
+
+
+def test_greyscale_is_pil_luma_and_checks_its_input():
+    images = np.array([[[[255, 0, 0], [0, 255, 0]], [[0, 0, 255], [10, 20, 30]]]], np.uint8)
+    grey = data.greyscale(images)
+    assert grey.shape == (1, 2, 2, 1) and grey.dtype == np.uint8
+    expected = np.round(images @ np.array([0.299, 0.587, 0.114]))
+    np.testing.assert_allclose(grey[..., 0], expected, atol=1)
+    with pytest.raises(TypeError, match="uint8 RGB"):
+        data.greyscale(images.astype("float32"))
+    with pytest.raises(TypeError, match="uint8 RGB"):
+        data.greyscale(grey)
+
+
+def test_colour_photos_smoke_stand_in_and_clear_error(no_data, monkeypatch):
+    photos = data.colour_photos(48)
+    assert photos.shape[1:] == (48, 48, 3) and photos.dtype == np.uint8
+    monkeypatch.setenv("GANKIT_SMOKE", "0")
+    with pytest.raises(data.DatasetUnavailable, match="tf_flowers"):
+        data.colour_photos(48)
