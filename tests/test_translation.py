@@ -6,18 +6,8 @@ import pytest
 import tensorflow as tf
 
 from gankit import checkpoints, data, losses, models, translation
-
-
-def trainable(model):
-    return sum(int(np.prod(v.shape)) for v in model.trainable_variables)
-
-
-def weights(model):
-    return [w.numpy().copy() for w in model.trainable_weights]
-
-
-def changed(before, model):
-    return any(not np.allclose(a, w.numpy()) for a, w in zip(before, model.trainable_weights))
+from tests.test_dcgan import trainable
+from tests.test_training import changed, weights
 
 
 def test_book_patch_discriminator_matches_its_parameter_count_and_map():
