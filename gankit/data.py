@@ -23,6 +23,7 @@ import tensorflow as tf
 from gankit import runtime
 
 SMOKE_IMAGES = 512  # images kept from each split in smoke mode
+_SMOKE_SOURCE = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -237,7 +238,7 @@ def image_arrays(name: str, split: str = "train"):
             (images, labels), source = found, f"tfds '{tfds_name}'"
         elif runtime.smoke():
             images, labels = _stand_in(SMOKE_IMAGES, 0 if split == "train" else 1, size, channels)
-            source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+            source = _SMOKE_SOURCE
         else:
             raise DatasetUnavailable(_how_to_get(name))
     if runtime.smoke():
@@ -456,7 +457,7 @@ def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int |
         if not runtime.smoke():
             raise DatasetUnavailable(_how_to_get_faces(name))
         images, _ = _stand_in(SMOKE_IMAGES, 0, size, 3)
-        source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+        source = _SMOKE_SOURCE
     if runtime.smoke():
         images = images[:SMOKE_IMAGES]
     print(f"{name}: {len(images)} images {images.shape[1:]} from {source}")
@@ -666,8 +667,7 @@ def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
         elif (from_pack := _from_pack(stand_in, size, limit)) is not None:
             found = from_pack[0], f"{from_pack[1]}, STANDING IN for {what}"
         elif runtime.smoke():
-            found = (_stand_in(SMOKE_IMAGES, len(domains), size, 3)[0],
-                     "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)")
+            found = _stand_in(SMOKE_IMAGES, len(domains), size, 3)[0], _SMOKE_SOURCE
         else:
             raise DatasetUnavailable(
                 f"{name} domain {side} ({what}) is not available: no folder, no tfds copy, no "
@@ -697,7 +697,7 @@ def colour_photos(size: int = 120, *, folder=None, limit: int | None = None):
         images, source = from_pack
     elif runtime.smoke():
         images = _stand_in(SMOKE_IMAGES, 0, size, 3)[0]
-        source = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
+        source = _SMOKE_SOURCE
     else:
         raise DatasetUnavailable(
             "colour photos are not available: no folder, no tfds copy, no offline pack.\n"
