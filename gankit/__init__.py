@@ -26,12 +26,20 @@ from gankit import (  # noqa: E402
     training,
     translation,
 )
-from gankit.runtime import budget, device_report, seed, smoke, strategy  # noqa: E402
+from gankit.runtime import (  # noqa: E402
+    budget,
+    device_report,
+    on_gpu,
+    run_dir,
+    seed,
+    smoke,
+    strategy,
+)
 
 __version__ = "0.1.0"
 __all__ = ["checkpoints", "data", "latent", "losses", "metrics", "models", "plots", "results",
            "tiles", "training", "translation",
-           "runtime", "budget", "device_report", "seed", "smoke", "strategy"]
+           "runtime", "budget", "device_report", "on_gpu", "run_dir", "seed", "smoke", "strategy"]
 
 if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):
     print(runtime.device_report())

@@ -32,6 +32,23 @@ class TrainingDiverged(FloatingPointError):
         self.checkpoint = checkpoint
 
 
+class CheckpointMismatch(ValueError):
+    """The checkpoints in a run folder do not fit the models being trained (or none is readable)."""
+
+    def __init__(self, directory, error, unreadable=False):
+        first = str(error).strip().splitlines()[0][:300] if str(error).strip() else repr(error)
+        what = ("cannot be read" if unreadable else
+                "was written by a different model (another width, latent size, layer count or "
+                "dataset shape) than the one built now")
+        super().__init__(
+            f"The checkpoint in {directory} {what}: {first}\n"
+            "To start this model from scratch, set FRESH = True in the parameters cell (it "
+            "deletes that folder's checkpoints), or give the run another folder (RUN_DIR), "
+            "then run the notebook again. To continue the old run instead, put the parameters "
+            "back to the values it was trained with.")
+        self.directory = Path(directory)
+
+
 class Guard:
     """Stop training that has gone wrong, saying what the likely cause is.
 
@@ -140,20 +157,38 @@ class Checkpoint:
         """Load the newest checkpoint. Returns `(epoch, step, history)`, or None if there is none.
 
         `epoch` is the number of finished epochs, `step` the steps done in the next one.
+        A newest checkpoint that cannot be read (a save cut short by a disconnect, a truncated
+        file) is skipped for the one before it, with a message. A checkpoint written by other
+        models (another width, latent size or layer count in the same folder) raises
+        `CheckpointMismatch`, which says what to do.
         """
         from gankit.training import History, build_optimizers
 
         if self.latest is None:
             return None
         build_optimizers(*zip(self.optimizers, self.models))
-        self.checkpoint.restore(self.latest).assert_existing_objects_matched()
+        saved = list(self.manager.checkpoints)  # oldest first
+        for index in range(len(saved) - 1, -1, -1):
+            path = saved[index]
+            try:
+                self.checkpoint.restore(path).assert_existing_objects_matched()
+                break
+            except (ValueError, AssertionError) as error:  # shapes or objects do not match
+                raise CheckpointMismatch(self.directory, error) from None
+            except (tf.errors.OpError, IndexError, json.JSONDecodeError) as error:  # unreadable
+                reason = str(error).strip().splitlines()[0][:200]
+                print(f"The checkpoint {path} cannot be read ({type(error).__name__}: {reason})"
+                      + (f"; trying the one before it, {saved[index - 1]}." if index else "."))
+        else:
+            raise CheckpointMismatch(self.directory, "no checkpoint in it can be read",
+                                     unreadable=True)
         history = History(**json.loads(self.history.numpy().decode()))
         epoch, step = int(self.epoch.numpy()), int(self.step.numpy())
         if self.sample_grid is not None:
             self.sample_grid.z = self.grid_z.numpy()
             self.sample_grid.on_resume(epoch)  # its frames so far come back from disk
-        print(f"Resumed from {self.latest}: {epoch} epochs and {step} steps done "
-              "(pass fresh=True to the Checkpoint to start over).")
+        print(f"Resumed from {path}: {epoch} epochs and {step} steps done (to start over: "
+              "FRESH = True in the parameters, fresh=True here).")
         return epoch, step, history
 
     def save(self, epoch: int, step: int, history) -> str:

@@ -20,6 +20,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gankit import live
+from gankit.live import Progress
 from gankit.losses import BCE
 from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 
@@ -384,6 +386,10 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
         unbroken one.
     guard: a `checkpoints.Guard` (the default one when None): stops with `TrainingDiverged`
         when a loss becomes NaN/Inf or D's loss stays near zero; the last good checkpoint stays.
+
+    While it runs, a progress bar (`live.Progress`) shows the steps done, the seconds per step
+    and the time left, updated in place; after the first steps it prints once what a step costs
+    on this device and how long the run will take.
     """
     from gankit.checkpoints import Guard
 
@@ -419,6 +425,10 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
         for _ in range(initial_epoch if replay else 0):
             iter(source)  # each new iterator advances the shuffle order by one epoch
 
+    per_epoch = steps_per_epoch or _batches(dataset)
+    progress = Progress(per_epoch and per_epoch * epochs,
+                        (per_epoch or 0) * initial_epoch + done)
+    logs = None
     for epoch in range(initial_epoch + 1, epochs + 1):
         start, pending = time.perf_counter(), []
         if not steps_per_epoch:
@@ -431,8 +441,10 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             batch = next(iterator, None)
             if batch is None:
                 break
-            pending.append(train_step(*(batch if isinstance(batch, tuple) else (batch,))))
+            logs = train_step(*(batch if isinstance(batch, tuple) else (batch,)))
+            pending.append(logs)
             step += 1
+            progress.update(progress.done + 1, _shown(logs))
             if checkpoint is not None and checkpoint.every_steps \
                     and step % checkpoint.every_steps == 0:
                 _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
@@ -441,6 +453,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
                 history.seconds.pop()
         if step == 0:
             raise ValueError("the dataset yielded no batch: is it empty?")
+        if progress.total is None:  # now the length of an epoch is known
+            progress.total = progress.done + step * (epochs - epoch)
         if pending:
             _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
         seconds = time.perf_counter() - start
@@ -460,9 +474,24 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
         if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
             checkpoint.save(epoch, 0, history)
         done = 0
+    progress.close(_shown(logs))
     for cb in callbacks:
         getattr(cb, "on_train_end", lambda *a: None)()
     return history
+
+
+def _batches(dataset) -> int | None:
+    """The number of batches in one pass over `dataset`, when tf.data knows it."""
+    count = int(dataset.cardinality()) if hasattr(dataset, "cardinality") else -1
+    return count if count > 0 else None
+
+
+def _shown(logs):
+    """The logs the progress bar shows: the two losses, or the first two values."""
+    if not logs:
+        return None
+    names = [k for k in ("d_loss", "g_loss") if k in logs] or list(logs)[:2]
+    return {k: logs[k] for k in names}
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -475,9 +504,12 @@ class SampleGrid(keras.callbacks.Callback):
     `train(..., callbacks=[grid])`.
     `render(samples, title)` returns a matplotlib Figure (default: `plots.image_grid`).
     `snapshots` maps epoch → the generated samples (NumPy), epoch 0 being the untrained G.
+    live: in a notebook, show the newest grid while training runs, replaced in place by each new
+        one, and the GIF when training ends (`live.show`).
     """
 
-    def __init__(self, generator, z, out_dir, every: int = 1, render=None, gif_seconds=0.3):
+    def __init__(self, generator, z, out_dir, every: int = 1, render=None, gif_seconds=0.3,
+                 live: bool = True):
         super().__init__()
         from gankit import plots
 
@@ -494,6 +526,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.render = render or plots.image_grid
         self.gif_seconds = gif_seconds
         self.snapshots, self.frames = {}, []
+        self.live, self.view = live, None
 
     def snapshot(self, epoch):
         samples = np.asarray(self.generator(self.z, training=False))
@@ -507,6 +540,8 @@ class SampleGrid(keras.callbacks.Callback):
 
         plt.close(fig)
         self.frames.append(path)
+        if self.view is not None:
+            live.show(live.image(path), self.view)
         return path
 
     def on_resume(self, epoch):
@@ -521,6 +556,8 @@ class SampleGrid(keras.callbacks.Callback):
     def on_train_begin(self, logs=None):
         if 0 not in self.snapshots:
             self.snapshot(0)
+        if self.live and self.view is None:
+            self.view = live.show(live.image(self.frames[-1]))
 
     def on_epoch_end(self, epoch, logs=None):
         # fit() counts epochs from 0, train() from 1: both end up as "epochs done".
@@ -530,7 +567,10 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         if self.frames:
-            self.write_gif()
+            gif = self.write_gif()
+            if self.view is not None:
+                live.show(live.image(gif), self.view)
+            self.view = None
 
     def write_gif(self) -> Path:
         """Write `progress.gif` from the saved frames and return its path."""

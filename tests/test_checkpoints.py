@@ -2,7 +2,7 @@ import keras
 import numpy as np
 import pytest
 
-from gankit import checkpoints, data, losses, training
+from gankit import checkpoints, data, losses, models, training
 from tests.test_training import small_pair
 
 X = np.random.default_rng(0).uniform(-1, 1, (64, 6, 6, 1)).astype("float32")
@@ -108,3 +108,36 @@ def test_fit_resumes_from_the_last_epoch(tmp_path):
     gan3 = build()
     checkpoints.Checkpoint.of(gan3, tmp_path / "ckpt").restore()
     assert not np.array_equal(gan3.generator.weights[0].numpy(), saved[0])  # epoch 3's weights
+
+
+def test_a_truncated_newest_checkpoint_falls_back_to_the_one_before(tmp_path, capsys):
+    import glob
+    import os
+
+    g, d, step, ckpt = setup(tmp=tmp_path / "ckpt")
+    training.train(step, data.from_arrays(X, 16), 3, checkpoint=ckpt, log_every=0)
+    older, newest = ckpt.manager.checkpoints
+    shard = glob.glob(newest + ".data*")[0]
+    with open(shard, "r+b") as f:  # a save cut short by a disconnect
+        f.truncate(os.path.getsize(shard) // 2)
+    g2, d2, step2, ckpt2 = setup(tmp=tmp_path / "ckpt")
+    epoch, _, _ = ckpt2.restore()
+    out = capsys.readouterr().out
+    assert epoch == 2 and f"{newest} cannot be read" in out and f"one before it, {older}" in out
+    np.testing.assert_array_equal(g2.trainable_weights[0].numpy(), _saved(older, "generator"))
+    history = training.train(step2, data.from_arrays(X, 16), 4, checkpoint=ckpt2, log_every=0)
+    assert len(history.seconds) == 4 and ckpt2.restore()[0] == 4  # the next saves replace it
+
+
+def test_a_checkpoint_of_another_architecture_says_what_to_do(tmp_path):
+    g, d, step, ckpt = setup(tmp=tmp_path / "ckpt")
+    training.train(step, data.from_arrays(X, 16), 1, checkpoint=ckpt, log_every=0)
+    g2 = models.mlp_generator(8, (32,), (6, 6, 1))  # 32 hidden units where the run had 16
+    d2 = models.mlp_discriminator((6, 6, 1), (16,), output_activation=None)
+    g_opt, d_opt = keras.optimizers.Adam(), keras.optimizers.Adam()
+    ckpt2 = checkpoints.Checkpoint(tmp_path / "ckpt", g2, d2, g_opt, d_opt)
+    with pytest.raises(checkpoints.CheckpointMismatch) as info:
+        ckpt2.restore()
+    message = str(info.value)
+    assert str(tmp_path / "ckpt") in message and "FRESH = True" in message
+    assert "another folder" in message and "different model" in message
