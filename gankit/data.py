@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from gankit import runtime
+from gankit import runtime, sources
+from gankit.sources import SourceFailed  # noqa: F401 - re-exported: what a failed download raises
 
 SMOKE_IMAGES = 512  # images kept from each split in smoke mode
 _SMOKE_SOURCE = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
@@ -170,17 +171,10 @@ def online(host: str = "storage.googleapis.com", port: int = 443, timeout: float
 
 def _from_tfds(name: str, split: str):
     """(images, labels) of a tfds image-classification set, or None when it cannot be had now."""
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError:
+    ds = _tfds_load(name, split=split, batch_size=-1, as_supervised=True)
+    if ds is None:
         return None
-    kwargs = dict(split=split, batch_size=-1, as_supervised=True)
-    try:  # already downloaded and prepared: no network needed
-        images, labels = tfds.as_numpy(tfds.load(name, download=False, **kwargs))
-    except Exception:  # noqa: BLE001 - tfds raises several types for "not prepared"
-        if not online():
-            return None
-        images, labels = tfds.as_numpy(tfds.load(name, download=True, **kwargs))
+    images, labels = (x.numpy() for x in ds)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     return images.astype(np.uint8), labels.astype(np.uint8)
@@ -228,19 +222,23 @@ def image_arrays(name: str, split: str = "train"):
     if split not in ("train", "test"):
         raise ValueError(f"image_arrays: split must be 'train' or 'test', got {split!r}")
     pack_file, tfds_name, _, (size, channels) = _IMAGE_SETS[name]
-    pack = load_pack(pack_file, [f"x_{split}", f"y_{split}"])
-    if pack is not None:
-        images, labels = pack[f"x_{split}"], pack[f"y_{split}"]
-        source = f"offline pack ({pack_file})"
-    else:
-        found = None if runtime.smoke() and not online() else _from_tfds(tfds_name, split)
-        if found is not None:
-            (images, labels), source = found, f"tfds '{tfds_name}'"
-        elif runtime.smoke():
-            images, labels = _stand_in(SMOKE_IMAGES, 0 if split == "train" else 1, size, channels)
-            source = _SMOKE_SOURCE
-        else:
-            raise DatasetUnavailable(_how_to_get(name))
+
+    def pack():
+        arrays = load_pack(pack_file, [f"x_{split}", f"y_{split}"])
+        return None if arrays is None else (arrays[f"x_{split}"], arrays[f"y_{split}"],
+                                            f"offline pack ({pack_file})")
+
+    def from_tfds():
+        found = _from_tfds(tfds_name, split)
+        return None if found is None else (*found, f"tfds '{tfds_name}'")
+
+    def stand_in():
+        return (*_stand_in(SMOKE_IMAGES, 0 if split == "train" else 1, size, channels),
+                _SMOKE_SOURCE) if runtime.smoke() else None
+
+    images, labels, source = _first_found(
+        name, [("the offline pack", pack), (f"tfds '{tfds_name}'", from_tfds),
+               ("the smoke stand-in", stand_in)], lambda: _how_to_get(name))
     if runtime.smoke():
         images, labels = images[:SMOKE_IMAGES], labels[:SMOKE_IMAGES]
     print(f"{name} {split}: {len(images)} images {images.shape[1:]} from {source}")
@@ -250,7 +248,7 @@ def image_arrays(name: str, split: str = "train"):
 def _how_to_get(name: str) -> str:
     pack_file, tfds_name, home, _ = _IMAGE_SETS[name]
     return (
-        f"{name} is not available: no offline pack and no network for tfds.\n"
+        f"{name} is not available: no offline pack, and tfds could not download it.\n"
         f"Get it one of these ways, then run the cell again:\n"
         f"  1. Point GANKIT_DATA_DIR to a folder holding {pack_file} (arrays x_train, y_train, "
         f"x_test, y_test as uint8), e.g. `export GANKIT_DATA_DIR=/path/to/datasets`.\n"
@@ -263,11 +261,16 @@ def _how_to_get(name: str) -> str:
 
 def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
                 drop_remainder: bool = False, seed: int | None = 0) -> tf.data.Dataset:
-    """A shuffled, batched, prefetched `tf.data.Dataset` of arrays (and labels, or a 2nd array)."""
+    """A shuffled, batched, prefetched `tf.data.Dataset` of arrays (and labels, or a 2nd array).
+
+    uint8 images (pixels in [0, 255]) stay uint8 in memory and are scaled to [-1, 1] batch by
+    batch, as `to_float` would: a float32 copy of them all would take four times the memory.
+    """
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
             or batch_size < 1:
         raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
-    images = check_images(images, "images", value_range=None)
+    scale = np.asarray(images).dtype == np.uint8
+    images = np.asarray(images) if scale else check_images(images, "images", value_range=None)
     if labels is not None:
         labels = np.asarray(labels)
         if len(labels) != len(images):
@@ -282,6 +285,8 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
 
     def gather(idx):  # a batch of indices → that batch of images (and labels)
         batch = tuple(tf.gather(t, idx) for t in tensors)
+        if scale:
+            batch = (tf.cast(batch[0], tf.float32) / 127.5 - 1.0, *batch[1:])
         return batch if len(batch) > 1 else batch[0]
 
     return ds.map(gather).prefetch(tf.data.AUTOTUNE)
@@ -343,12 +348,14 @@ def mnist(batch_size: int = 32, split: str = "train", with_labels: bool = False,
 # name: (pack file, its image array, tfds name or None, where the real images come from)
 _FACE_SETS = {
     "anime_faces": ("anime_faces_64.npz", "x", None,
-                    "Kaggle 'lunarwhite/anime-face-dataset-ntumlds' (36,740 JPEGs, 64×64)"),
+                    "Kaggle 'lunarwhite/anime-face-dataset-ntumlds' (36,740 JPEGs, 64×64, needs "
+                    "a Kaggle account)"),
     "celeba": ("celeba_64.npz", "x", "celeb_a",
                "CelebA 'img_align_celeba' (202,599 JPEGs, 178×218), "
                "https://mmlab.ie.cuhk.edu.hk/projects/CelebA.html"),
 }
 _IMAGE_FILES = ("*.jpg", "*.jpeg", "*.png", "*.JPG", "*.JPEG", "*.PNG")
+SAMPLE = 10_000  # training images an ImageSet holds in memory for the metrics and figures
 
 
 def _crop_resize(image, size, crop_box=None):
@@ -357,6 +364,8 @@ def _crop_resize(image, size, crop_box=None):
     if crop_box is not None:
         left, top, right, bottom = crop_box
         image = tf.image.crop_to_bounding_box(image, top, left, bottom - top, right - left)
+    if tuple(image.shape[:2]) == (size, size):  # already the size (known when traced)
+        return image
     shape = tf.cast(tf.shape(image)[:2], tf.float32)
     scale = size / tf.reduce_min(shape)
     new = tf.cast(tf.math.ceil(shape * scale), tf.int32)
@@ -382,103 +391,372 @@ def _resized(images, size):
     return np.clip(np.round(images.numpy()), 0, 255).astype(np.uint8)
 
 
-def _from_folder(folder, size, crop_box, limit, files=None):
+def _image_files(folder) -> list[str]:
     folder = Path(folder).expanduser()
-    if files is None:
-        files = sorted(str(p) for pattern in _IMAGE_FILES for p in folder.rglob(pattern))
+    files = sorted({str(p) for pattern in _IMAGE_FILES for p in folder.rglob(pattern)})
     if not files:
         raise DatasetUnavailable(f"{folder}: no .jpg or .png images in it (or below it)")
-    files = files[:limit]
+    return files
 
+
+def _file_loader(size, crop_box, where):
     def load(path):
         image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
         if crop_box is not None:
             tf.debugging.assert_greater_equal(
                 tf.shape(image)[:2], [crop_box[3], crop_box[2]],
-                message=f"crop_box {crop_box} reaches outside an image of {folder}")
+                message=f"crop_box {crop_box} reaches outside an image of {where}")
         return _crop_resize(image, size, crop_box)
+    return load
 
-    ds = tf.data.Dataset.from_tensor_slices(files).map(load, tf.data.AUTOTUNE).batch(1024)
+
+def _decoded(ds, where):
+    """All the images of a finite dataset of uint8 images (or tuples) as NumPy arrays."""
     try:
-        return np.concatenate([batch.numpy() for batch in ds])
+        batches = list(ds.batch(1024).as_numpy_iterator())
     except tf.errors.InvalidArgumentError as error:
-        raise ValueError(f"{folder}: {error.message.splitlines()[0]}; aligned CelebA images are "
+        raise ValueError(f"{where}: {error.message.splitlines()[0]}; aligned CelebA images are "
                          "178×218 (width × height)") from None
+    if not batches:
+        return None
+    if isinstance(batches[0], tuple):
+        return tuple(np.concatenate(parts) for parts in zip(*batches))
+    return np.concatenate(batches)
 
 
-def _images_from_tfds(name, size, crop_box, limit, attributes=False, split="train"):
+def _from_folder(folder, size, crop_box, limit, files=None):
+    """Every image of `folder` (or `files`), decoded into one uint8 array (small sets only)."""
+    files = (files or _image_files(folder))[:limit]
+    ds = tf.data.Dataset.from_tensor_slices(files).map(_file_loader(size, crop_box, folder),
+                                                       tf.data.AUTOTUNE)
+    return _decoded(ds, folder)
+
+
+class ImageSet:
+    """A set of training images that need not fit in memory, and what is kept of it in memory.
+
+    `dataset(batch_size)` gives the training images as float32 batches in [-1, 1], in a new
+    order each pass. A small set (the offline pack) is gathered from memory; a large one (a
+    folder, tfds, the Hub) streams through `tf.data` from its files, decoded and resized on the
+    fly, with a bounded shuffle buffer: memory does not grow with the set.
+    held_out: uint8 images never trained on (the metrics' floor, the memorisation check).
+    sample: uint8 training images held in memory (at most `SAMPLE`, or what `sample=` asked
+        for): what metrics, judges and figures use. For a small set, all of it.
+    labels, held_out_labels, sample_labels: per-image labels where the set has them (CelebA's 40
+        attributes, `label_names`); `count`: the number of training images; `source`: where from.
+    """
+
+    def __init__(self, name, source, count, held_out, sample, *, images=None, stream=None,
+                 held_out_labels=None, sample_labels=None, labels=None, label_names=None):
+        self.name, self.source, self.count = name, source, count
+        self.held_out, self.sample = held_out, sample
+        self.held_out_labels, self.sample_labels = held_out_labels, sample_labels
+        self.label_names = label_names
+        self._images, self._labels, self._stream = images, labels, stream
+
+    @property
+    def shape(self):
+        return self.sample.shape[1:]
+
+    def dataset(self, batch_size: int, *, seed: int = 0, labels: bool = False,
+                drop_remainder: bool = False) -> tf.data.Dataset:
+        """Batches of training images in [-1, 1] (with their labels if `labels`), one pass, in a
+        new order each pass."""
+        _check_count(batch_size, "batch_size")
+        if labels and self.sample_labels is None:
+            raise ValueError(f"{self.name} has no labels")
+        if self._images is not None:
+            return from_arrays(self._images, batch_size, self._labels if labels else None,
+                               seed=seed, drop_remainder=drop_remainder)
+        ds = self._stream(seed)
+        if not labels and isinstance(ds.element_spec, tuple):
+            ds = ds.map(lambda x, _: x)
+        buffer = int(np.clip(256e6 / np.prod(self.shape), 1_000, 10_000))
+        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder)
+        return ds.map(_scale_batch, tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+
+    def __repr__(self):
+        return (f"ImageSet({self.name!r}: {self.count:,} training images {self.shape}, "
+                f"{len(self.held_out)} held out, from {self.source})")
+
+
+def _scale_batch(*batch):
+    images = tf.cast(batch[0], tf.float32) / 127.5 - 1.0
+    return images if len(batch) == 1 else (images, *batch[1:])
+
+
+def _memory_set(name, source, images, held_out, sample, seed, labels=None, label_names=None):
+    if held_out:
+        if labels is None:
+            images, held = split_held_out(images, held_out, seed)
+            held_labels = None
+        else:
+            (images, labels), (held, held_labels) = split_held_out(images, held_out, seed, labels)
+    else:
+        held, held_labels = images[:0], None if labels is None else labels[:0]
+    return ImageSet(name, source, len(images), held, images[:sample], images=images,
+                    labels=labels, held_out_labels=held_labels,
+                    sample_labels=None if labels is None else labels[:sample],
+                    label_names=label_names)
+
+
+def _folder_set(name, files, size, crop_box, held_out, sample, seed, labels=None,
+                label_names=None, where=None):
+    """A set streamed from image files: a seeded `held_out` of them kept apart."""
+    files = np.asarray(files)
+    order = np.random.default_rng(seed).permutation(len(files))
+    if held_out >= len(files):
+        raise ValueError(f"held_out: {held_out} of {len(files)} images leaves none to train on")
+    held_idx, train_idx = order[:held_out], order[held_out:]
+    load = _file_loader(size, crop_box, where)
+
+    def read(idx):
+        slices = files[idx] if labels is None else (files[idx], labels[idx])
+        ds = tf.data.Dataset.from_tensor_slices(slices)
+        if labels is None:
+            return ds.map(load, tf.data.AUTOTUNE)
+        return ds.map(lambda f, y: (load(f), y), tf.data.AUTOTUNE)
+
+    held = _decoded(read(held_idx), where) if held_out else None
+    sampled = _decoded(read(train_idx[:sample]), where)
+
+    def stream(seed_):  # file names are shuffled, not images: no image buffer is needed
+        slices = files[train_idx] if labels is None else (files[train_idx], labels[train_idx])
+        ds = tf.data.Dataset.from_tensor_slices(slices).shuffle(len(train_idx), seed=seed_,
+                                                                reshuffle_each_iteration=True)
+        if labels is None:
+            return ds.map(load, tf.data.AUTOTUNE)
+        return ds.map(lambda f, y: (load(f), y), tf.data.AUTOTUNE)
+
+    if labels is None:
+        held_images, held_labels, sample_images, sample_labels = held, None, sampled, None
+    else:
+        held_images, held_labels = held if held is not None else (None, None)
+        sample_images, sample_labels = sampled
+    if held_images is None:
+        held_images = sample_images[:0]
+    return ImageSet(name, where, len(train_idx), held_images, sample_images, stream=stream,
+                    held_out_labels=held_labels, sample_labels=sample_labels,
+                    label_names=label_names)
+
+
+def _tfds_load(name, **kwargs):
+    """`tfds.load` of a prepared copy; otherwise a download, only online and not in smoke mode.
+
+    Returns None when the set is not prepared and cannot be downloaded now. A download that
+    fails (Google Drive's quota, a checksum, an HTTP error, the network) raises `SourceFailed`.
+    """
     try:
         import tensorflow_datasets as tfds
     except ImportError:
         return None
-    split = split if limit is None else f"{split}[:{limit}]"
+    try:  # already downloaded and prepared: no network needed
+        return tfds.load(name, download=False, **kwargs)
+    except Exception:  # noqa: BLE001 - tfds raises several types for "not prepared"
+        pass
+    if runtime.smoke() or not online():
+        return None
+    print(f"tfds: downloading and preparing '{name}' (once; it is kept in ~/tensorflow_datasets)")
     try:
-        ds = tfds.load(name, split=split, download=False)
-    except Exception:  # noqa: BLE001 - not prepared: download only when the network is up
-        if not online():
-            return None
-        ds = tfds.load(name, split=split, download=True)
-    if attributes:  # (images, bool (N, 40)) in CELEBA_ATTRIBUTES' order
-        ds = ds.map(lambda ex: (_crop_resize(ex["image"], size, crop_box),
-                                tf.stack([ex["attributes"][n] for n in CELEBA_ATTRIBUTES])),
-                    tf.data.AUTOTUNE)
-        batches = [(x.numpy(), a.numpy()) for x, a in ds.batch(1024)]
-        return (np.concatenate([b[0] for b in batches]),
-                np.concatenate([b[1] for b in batches]).astype(bool))
-    ds = ds.map(lambda ex: _crop_resize(ex["image"], size, crop_box), tf.data.AUTOTUNE)
-    return np.concatenate([batch.numpy() for batch in ds.batch(1024)])
+        return tfds.load(name, download=True, **kwargs)
+    except Exception as error:  # noqa: BLE001 - any failure of the download says the same
+        first = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+        raise SourceFailed(f"tfds '{name}': {type(error).__name__}: {first}") from error
 
 
-def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int | None = None):
-    """uint8 face images `(N, size, size, 3)`: "anime_faces" (chapter 8) or "celeba" (9–11).
+def _tfds_set(name, tfds_name, size, crop_box, limit, held_out, sample, seed, attributes=False):
+    """A set streamed from a tfds split: the first `held_out` images kept apart."""
+    end = "" if limit is None else limit
 
-    Resolution order: `folder` when given (every .jpg/.png in it or below it, e.g. the Kaggle
-    download unzipped; `crop_box` = (left, top, right, bottom) is cut from each image first);
-    then the offline pack (`$GANKIT_DATA_DIR/anime_faces_64.npz` or `celeba_64.npz`: 64×64
-    crops, resized to `size`); then tfds (CelebA only, when prepared or online); in smoke mode a
-    generated stand-in. Otherwise `DatasetUnavailable` says how to get the images.
-    Every image is resized on its short side to `size`, then centre-cropped to a square.
-    limit: keep at most this many images (a folder or tfds can hold 200,000).
+    def prepare(ex):
+        image = _crop_resize(ex["image"], size, crop_box)
+        if not attributes:
+            return image
+        return image, tf.stack([ex["attributes"][n] for n in CELEBA_ATTRIBUTES])
+
+    first = _tfds_load(tfds_name, split=f"train[:{held_out + sample}]")
+    if first is None:
+        return None
+    where = f"tfds '{tfds_name}'"
+    head = _decoded(first.map(prepare, tf.data.AUTOTUNE), where)
+    rest = _tfds_load(tfds_name, split=f"train[{held_out}:{end}]", shuffle_files=True)
+    count = int(rest.cardinality())
+
+    def stream(seed_):
+        import tensorflow_datasets as tfds
+
+        ds = tfds.load(tfds_name, split=f"train[{held_out}:{end}]", download=False,
+                       shuffle_files=True, read_config=tfds.ReadConfig(shuffle_seed=seed_))
+        return ds.map(prepare, tf.data.AUTOTUNE)
+
+    if attributes:
+        images, labels = head
+        return ImageSet(name, where, count, images[:held_out], images[held_out:], stream=stream,
+                        held_out_labels=labels[:held_out], sample_labels=labels[held_out:],
+                        label_names=list(CELEBA_ATTRIBUTES))
+    return ImageSet(name, where, count, head[:held_out], head[held_out:], stream=stream)
+
+
+def _parquet_set(name, key, size, crop_box, limit, held_out, sample, attributes=False):
+    """A set streamed from the Hub's parquet files (`sources.SOURCES[key]`): the first
+    `held_out` rows kept apart."""
+    import pyarrow.parquet as pq
+
+    per_file = None if limit is None else -(-(limit + held_out) // 1000)  # files hold ≥ 1,000
+    files = [str(p) for p in sources.fetch_parquet(key, per_file)]
+    rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
+    total = sum(rows) if limit is None else min(sum(rows), limit + held_out)
+    skips = np.clip(held_out - np.cumsum([0] + rows[:-1]), 0, rows).tolist()
+    columns = ["image"] + (list(CELEBA_ATTRIBUTES) if attributes else [])
+    spec = (tf.TensorSpec((), tf.string),) + ((tf.TensorSpec((40,), tf.bool),) if attributes
+                                               else ())
+
+    def read(path, skip, take):
+        """Rows of one file from `skip`, at most `take`: (JPEG bytes[, 40 attributes])."""
+        done = 0
+        for batch in pq.ParquetFile(path.decode()).iter_batches(256, columns=columns):
+            images = batch.column("image").field("bytes").to_pylist()
+            table = (np.stack([batch.column(c).to_numpy() for c in CELEBA_ATTRIBUTES], 1) > 0
+                     if attributes else None)
+            for i, jpeg in enumerate(images):
+                if done >= skip and (take < 0 or done < skip + take):
+                    yield (jpeg,) if table is None else (jpeg, table[i])
+                done += 1
+
+    def decode(jpeg, *labels):
+        image = tf.io.decode_image(jpeg, channels=3, expand_animations=False)
+        image = _crop_resize(image, size, crop_box)
+        return image if not labels else (image, labels[0])
+
+    def rows_of(path, skip, take):
+        return tf.data.Dataset.from_generator(read, args=(path, skip, take),
+                                              output_signature=spec)
+
+    where = f"Hugging Face {sources.SOURCES[key].repo}"
+    head = rows_of(files[0].encode(), 0, -1)
+    for f in files[1:]:  # lazily: only the files the first rows come from are read
+        head = head.concatenate(rows_of(f.encode(), 0, -1))
+    head = _decoded(head.take(held_out + sample).map(decode, tf.data.AUTOTUNE), where)
+    budget = total - held_out
+
+    def stream(seed_):
+        ds = tf.data.Dataset.from_tensor_slices((files, skips))
+        ds = ds.shuffle(len(files), seed=seed_, reshuffle_each_iteration=True)
+        ds = ds.interleave(lambda f, k: rows_of(f, k, -1), cycle_length=4,
+                           num_parallel_calls=tf.data.AUTOTUNE, deterministic=False)
+        return ds.take(budget).map(decode, tf.data.AUTOTUNE)
+
+    if attributes:
+        images, labels = head
+        return ImageSet(name, where, budget, images[:held_out], images[held_out:], stream=stream,
+                        held_out_labels=labels[:held_out], sample_labels=labels[held_out:],
+                        label_names=list(CELEBA_ATTRIBUTES))
+    return ImageSet(name, where, budget, head[:held_out], head[held_out:], stream=stream)
+
+
+def _smoke_limit(limit):
+    """In smoke mode, at most `SMOKE_IMAGES` images of any source."""
+    return min(limit or SMOKE_IMAGES, SMOKE_IMAGES) if runtime.smoke() else limit
+
+
+def _first_found(name, attempts, how_to):
+    """Try `(label, attempt)` in order: the first result that is not None. A source that fails
+    is reported and the next one tried; when all fail, `DatasetUnavailable` says what was tried
+    and how to get the data."""
+    failures = []
+    for label, attempt in attempts:
+        try:
+            found = attempt()
+        except sources.SourceFailed as error:
+            failures.append(f"{label}: {error}")
+            print(f"{label} failed ({error}); trying the next source.")
+            continue
+        if found is not None:
+            return found
+    tried = ("\nWhat was tried:\n  " + "\n  ".join(failures)) if failures else ""
+    raise DatasetUnavailable(how_to() + tried)
+
+
+def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int | None = None,
+          held_out: int = 0, sample: int = SAMPLE, seed: int = 0) -> ImageSet:
+    """Face images as an `ImageSet`: "anime_faces" (chapter 8) or "celeba" (9–10).
+
+    Resolution order:
+    1. `folder` (every .jpg/.png in it or below it, e.g. a download unzipped), streamed;
+    2. the offline pack (`$GANKIT_DATA_DIR/anime_faces_64.npz` or `celeba_64.npz`: 64×64 crops,
+       resized to `size`), in memory;
+    3. the real source, streamed: CelebA from tfds `celeb_a` (prepared, or downloaded online);
+    4. the Hugging Face Hub (`gankit.sources.SOURCES`, no login): anime faces, and CelebA when
+       tfds' download fails (Google Drive's quota);
+    5. in smoke mode, a generated stand-in. Otherwise `DatasetUnavailable` says how to get them.
+    Smoke mode downloads nothing.
+    Every image is cut to `crop_box` = (left, top, right, bottom) first, if given (it is meant
+    for aligned 178×218 CelebA; the pack's images are cut already, so it is not applied to
+    them), then resized on its short side to `size` and centre-cropped to a square.
+    held_out: that many images (a seeded choice for arrays and folders, the first ones of tfds'
+        and the Hub's order) are kept apart, never in `dataset()`.
+    sample: the training images to hold in memory (`ImageSet.sample`). limit: use at most this
+        many images of a folder, tfds or the Hub.
     """
     if name not in _FACE_SETS:
         raise ValueError(f"faces: unknown set {name!r}; known: {sorted(_FACE_SETS)}")
     _check_size_and_box(size, crop_box)
+    _check_count(sample, "sample")
+    limit = _smoke_limit(limit)
     pack_file, key, tfds_name, _ = _FACE_SETS[name]
-    images = None
     if folder is not None:
-        images, source = _from_folder(folder, size, crop_box, limit), f"folder {folder}"
-    elif (pack := load_pack(pack_file, [key])) is not None:
-        images, source = _resized(pack[key][:limit], size), f"offline pack ({pack_file})"
-    elif tfds_name and not (runtime.smoke() and not online()):
-        found = _images_from_tfds(tfds_name, size, crop_box, limit)
-        if found is not None:
-            images, source = found, f"tfds '{tfds_name}'"
-    if images is None:
-        if not runtime.smoke():
-            raise DatasetUnavailable(_how_to_get_faces(name))
-        images, _ = _stand_in(SMOKE_IMAGES, 0, size, 3)
-        source = _SMOKE_SOURCE
-    if runtime.smoke():
-        images = images[:SMOKE_IMAGES]
-    print(f"{name}: {len(images)} images {images.shape[1:]} from {source}")
-    return images
+        found = _folder_set(name, _image_files(folder)[:limit], size, crop_box, held_out, sample,
+                            seed, where=f"folder {folder}")
+    else:
+        def pack():
+            arrays = load_pack(pack_file, [key])
+            return None if arrays is None else _memory_set(
+                name, f"offline pack ({pack_file})", _resized(arrays[key][:limit], size),
+                held_out, sample, seed)
+
+        def hub():
+            if runtime.smoke() or not online("huggingface.co"):
+                return None
+            if isinstance(sources.SOURCES[name], sources.Archive):
+                files = _image_files(sources.fetch_archive(name))[:limit]
+                return _folder_set(name, files, size, crop_box, held_out, sample, seed,
+                                   where=sources.SOURCES[name].about)
+            return _parquet_set(name, name, size, crop_box, limit, held_out, sample)
+
+        def stand_in():
+            if not runtime.smoke():
+                return None
+            return _memory_set(name, _SMOKE_SOURCE, _stand_in(SMOKE_IMAGES, 0, size, 3)[0],
+                               min(held_out, SMOKE_IMAGES // 4), sample, seed)
+
+        attempts = [("the offline pack", pack)]
+        if tfds_name:
+            attempts.append((f"tfds '{tfds_name}'", lambda: _tfds_set(
+                name, tfds_name, size, crop_box, limit, held_out, sample, seed)))
+        attempts += [("the Hugging Face Hub", hub), ("the smoke stand-in", stand_in)]
+        found = _first_found(name, attempts, lambda: _how_to_get_faces(name))
+    print(f"{name}: {found.count:,} training images {found.shape}"
+          + (f" + {len(found.held_out):,} held out" if held_out else "") + f" from {found.source}")
+    return found
 
 
 def _how_to_get_faces(name: str) -> str:
     pack_file, _, tfds_name, home = _FACE_SETS[name]
-    online_step = (f"  3. Go online (Colab): tfds downloads '{tfds_name}' (CelebA sits on Google "
-                   f"Drive, which refuses downloads when its daily quota is used up: then use 2).\n"
-                   if tfds_name else "")
-    return (
-        f"{name} is not available: no folder given, no offline pack, no network.\n"
-        f"Get it one of these ways, then run the cell again:\n"
-        f"  1. Point GANKIT_DATA_DIR to a folder holding {pack_file} (array 'x', uint8, "
-        f"(N, 64, 64, 3)).\n"
-        f"  2. Download the images yourself (steps in data/README.md), unzip them, and pass the "
-        f"folder: gankit.data.faces({name!r}, folder='/path/to/images').\n"
-        f"{online_step}"
-        f"Original source: {home}"
-    )
+    hub = sources.SOURCES.get(name)
+    steps = [f"Point GANKIT_DATA_DIR to a folder holding {pack_file} (array 'x', uint8, "
+             "(N, 64, 64, 3))."]
+    if tfds_name:
+        steps.append(f"Go online (Colab): tfds downloads '{tfds_name}' (from Google Drive, which "
+                     "refuses downloads once its daily quota is used up; try again later).")
+    if hub is not None:
+        steps.append(f"Go online: gankit downloads {hub.about} from the Hugging Face Hub (no "
+                     "login).")
+    steps.append(f"Download the images yourself (steps in data/README.md), unzip them, and set "
+                 f"DATA_FOLDER (gankit.data.faces({name!r}, folder='/path/to/images')).")
+    return (f"{name} is not available.\nGet it one of these ways, then run the cell again:\n"
+            + "".join(f"  {i}. {step}\n" for i, step in enumerate(steps, 1))
+            + f"Original source: {home}")
 
 
 def split_held_out(images, held_out: int, seed: int = 0, labels=None):
@@ -520,15 +798,18 @@ def _read_attribute_file(path):
 
 
 def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop_box=None,
-                      limit: int | None = None):
-    """CelebA faces with their 40 binary attributes: (uint8 images, bool (N, 40), names).
+                      limit: int | None = None, held_out: int = 0, sample: int = SAMPLE,
+                      seed: int = 0) -> ImageSet:
+    """CelebA faces with their 40 binary attributes, as an `ImageSet` whose labels are bool
+    (N, 40) in `CELEBA_ATTRIBUTES` order (`label_names`; e.g. `names.index("Smiling")` is 31).
 
-    Resolution order as `faces`: `folder` of aligned CelebA JPEGs with `attributes_file` (CelebA's
-    `list_attr_celeba.txt`; default: in the folder or its parent), only the images the file
-    lists; the offline pack's `celeba_attrs_64.npz`; tfds `celeb_a`; a smoke stand-in with random
-    attributes. `names` is `CELEBA_ATTRIBUTES` (e.g. `names.index("Smiling")` is 31).
+    Resolution order as `faces`: `folder` of aligned CelebA JPEGs with `attributes_file`
+    (CelebA's `list_attr_celeba.txt`; default: in the folder or its parent), only the images the
+    file lists; the offline pack's `celeba_attrs_64.npz`; tfds `celeb_a`; the Hugging Face copy;
+    a smoke stand-in with random attributes. `held_out`, `sample`, `limit`, `seed` as `faces`.
     """
     _check_size_and_box(size, crop_box)
+    limit, names = _smoke_limit(limit), list(CELEBA_ATTRIBUTES)
     if folder is not None:
         folder = Path(folder).expanduser()
         candidates = [attributes_file] if attributes_file else [
@@ -539,32 +820,44 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
                 f"no list_attr_celeba.txt in {folder} or its parent: download it from the CelebA "
                 "page (Anno/list_attr_celeba.txt) and pass attributes_file=...")
         table = _read_attribute_file(found[0])
-        names = [n for n in sorted(table) if (folder / n).is_file()][:limit]
-        if not names:
+        listed = [n for n in sorted(table) if (folder / n).is_file()][:limit]
+        if not listed:
             raise DatasetUnavailable(f"{folder}: none of the images {found[0]} lists is there")
-        images = _from_folder(folder, size, crop_box, None, files=[str(folder / n) for n in names])
-        print(f"celeba with attributes: {len(images)} images {images.shape[1:]} from {folder}")
-        return images, np.stack([table[n] for n in names]), list(CELEBA_ATTRIBUTES)
-    pack = load_pack("celeba_attrs_64.npz", ["x", "attributes"])
-    if pack is not None:
-        images, attrs = _resized(pack["x"][:limit], size), pack["attributes"][:limit] > 0
-        source = "offline pack (celeba_attrs_64.npz)"
+        faces_ = _folder_set("celeba", [str(folder / n) for n in listed], size, crop_box,
+                             held_out, sample, seed, labels=np.stack([table[n] for n in listed]),
+                             label_names=names, where=f"folder {folder}")
     else:
-        images = attrs = None
-        if not (runtime.smoke() and not online()):
-            found = _images_from_tfds("celeb_a", size, crop_box, limit, attributes=True)
-            if found is not None:
-                (images, attrs), source = found, "tfds 'celeb_a'"
-        if images is None:
+        def pack():
+            arrays = load_pack("celeba_attrs_64.npz", ["x", "attributes"])
+            return None if arrays is None else _memory_set(
+                "celeba", "offline pack (celeba_attrs_64.npz)", _resized(arrays["x"][:limit], size),
+                held_out, sample, seed, labels=arrays["attributes"][:limit] > 0, label_names=names)
+
+        def hub():
+            if runtime.smoke() or not online("huggingface.co"):
+                return None
+            return _parquet_set("celeba", "celeba", size, crop_box, limit, held_out, sample,
+                                attributes=True)
+
+        def stand_in():
             if not runtime.smoke():
-                raise DatasetUnavailable(_how_to_get_faces("celeba"))
-            images, _ = _stand_in(SMOKE_IMAGES, 0, size, 3)
+                return None
+            images = _stand_in(SMOKE_IMAGES, 0, size, 3)[0]
             attrs = np.random.default_rng(0).random((len(images), 40)) < 0.3
-            source = "SMOKE STAND-IN (generated bars, random attributes: numbers are meaningless)"
-    if runtime.smoke():
-        images, attrs = images[:SMOKE_IMAGES], attrs[:SMOKE_IMAGES]
-    print(f"celeba with attributes: {len(images)} images {images.shape[1:]} from {source}")
-    return images, attrs, list(CELEBA_ATTRIBUTES)
+            return _memory_set("celeba", "SMOKE STAND-IN (generated bars, random attributes: "
+                               "numbers are meaningless)", images, min(held_out, SMOKE_IMAGES // 4),
+                               sample, seed, labels=attrs, label_names=names)
+
+        faces_ = _first_found("celeba", [
+            ("the offline pack", pack),
+            ("tfds 'celeb_a'", lambda: _tfds_set("celeba", "celeb_a", size, crop_box, limit,
+                                                  held_out, sample, seed, attributes=True)),
+            ("the Hugging Face Hub", hub), ("the smoke stand-in", stand_in),
+        ], lambda: _how_to_get_faces("celeba"))
+    print(f"celeba with attributes: {faces_.count:,} training images {faces_.shape}"
+          + (f" + {len(faces_.held_out):,} held out" if held_out else "")
+          + f" from {faces_.source}")
+    return faces_
 
 
 UTKFACE_HOME = "https://susanqq.github.io/UTKFace/"
@@ -609,6 +902,16 @@ def utkface(size: int = 64, *, folder=None, limit: int | None = None):
     return images, ages
 
 
+def _tfds_arrays(name, size, limit, split="train"):
+    """uint8 images of a tfds split resized to `size` (small sets: held in memory), or None when
+    it is not prepared and cannot be downloaded now (a failed download raises `SourceFailed`)."""
+    ds = _tfds_load(name, split=split if limit is None else f"{split}[:{limit}]")
+    if ds is None:
+        return None
+    return _decoded(ds.map(lambda ex: _crop_resize(ex["image"], size), tf.data.AUTOTUNE),
+                    f"tfds '{name}'")
+
+
 # Two-domain sets (chapters 12–13): tfds `cycle_gan/<name>` (domains A and B, 256×256), and what
 # stands in for each domain from the offline pack, which has none of them.
 UNPAIRED = {
@@ -636,16 +939,30 @@ def _from_pack(domain, size, limit):
     return _resized(images[:limit], size), f"{what}, offline pack (flowers_128.npz)"
 
 
+MEMORY_BYTES = 2 * 2**30  # a folder read into memory (chapters 12–14) is cut to this size
+
+
+def _capped_folder(folder, size, limit, what):
+    """The images of a folder, held in memory (the translation chapters crop them at random): at
+    most `MEMORY_BYTES` of them, with a message when the folder holds more."""
+    files = _image_files(folder)
+    cap = min(limit or len(files), int(MEMORY_BYTES // (size * size * 3)))
+    if len(files) > cap and (limit is None or limit > cap):
+        print(f"{what}: {folder} holds {len(files):,} images; the first {cap:,} are used "
+              f"({MEMORY_BYTES / 2**30:.0f} GB at {size}×{size}; pass limit= for fewer).")
+    return _from_folder(folder, size, None, cap, files=files)
+
+
 def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
              limit: int | None = None, split: str = "train"):
     """Two unpaired image domains `(a, b)`, uint8 (N, size, size, 3) each, for translation.
 
     name: "vangogh2photo", "monet2photo" or "summer2winter_yosemite" (tfds `cycle_gan/<name>`:
     A = paintings or summer, B = photos or winter). Per domain, in order: the folder given (every
-    image in it, resized on its short side and centre-cropped); tfds (when prepared, or online);
-    the offline pack's stand-in, announced (`UNPAIRED[name][2:]`: Monet paintings for the
-    painters, flower photos for photos, two flower classes for the seasons); in smoke mode a
-    generated stand-in. Otherwise `DatasetUnavailable` says how to get the images.
+    image in it, resized on its short side and centre-cropped, up to `MEMORY_BYTES`); tfds (when
+    prepared, or online); the offline pack's stand-in, announced (`UNPAIRED[name][2:]`: Monet
+    paintings for the painters, flower photos for photos, two flower classes for the seasons);
+    in smoke mode a generated stand-in. Otherwise `DatasetUnavailable` says how to get them.
     split: "train" or "test" (tfds' trainA/testA …; folders and the pack ignore it).
     """
     if name not in UNPAIRED:
@@ -653,59 +970,74 @@ def unpaired(name: str, size: int = 128, *, folder_a=None, folder_b=None,
     if split not in ("train", "test"):
         raise ValueError(f"unpaired: split must be 'train' or 'test', got {split!r}")
     _check_size_and_box(size, None)
-    domains = []
-    for side, folder, stand_in in (("A", folder_a, UNPAIRED[name][2]),
-                                   ("B", folder_b, UNPAIRED[name][3])):
-        what = UNPAIRED[name]["AB".index(side)]
-        found = None
-        if folder is not None:
-            found = _from_folder(folder, size, None, limit), f"folder {folder}"
-        elif not (runtime.smoke() and not online()) and (
-                images := _images_from_tfds(f"cycle_gan/{name}", size, None, limit,
-                                           split=f"{split}{side}")) is not None:
-            found = images, f"tfds 'cycle_gan/{name}' {split}{side}"
-        elif (from_pack := _from_pack(stand_in, size, limit)) is not None:
-            found = from_pack[0], f"{from_pack[1]}, STANDING IN for {what}"
-        elif runtime.smoke():
-            found = _stand_in(SMOKE_IMAGES, len(domains), size, 3)[0], _SMOKE_SOURCE
-        else:
-            raise DatasetUnavailable(
-                f"{name} domain {side} ({what}) is not available: no folder, no tfds copy, no "
-                "offline pack.\n  1. Go online (Colab): tfds downloads "
-                f"'cycle_gan/{name}'.\n  2. Or download {name}.zip (data/README.md), unzip, and "
-                f"pass folder_a=…/trainA, folder_b=…/trainB.\n  3. Or point GANKIT_DATA_DIR to "
-                "the offline pack.")
-        images = found[0][:SMOKE_IMAGES] if runtime.smoke() else found[0]
-        print(f"{name} {side} ({what}): {len(images)} images {images.shape[1:]} from {found[1]}")
-        domains.append(images)
-    return tuple(domains)
+    limit = _smoke_limit(limit)
+    return tuple(_domain(name, side, folder, size, limit, split)
+                 for side, folder in (("A", folder_a), ("B", folder_b)))
+
+
+def _domain(name, side, folder, size, limit, split):
+    """One domain of `unpaired`."""
+    what, stand_in = UNPAIRED[name]["AB".index(side)], UNPAIRED[name][2 + "AB".index(side)]
+    tfds_name = f"cycle_gan/{name}"
+
+    def from_tfds():
+        images = _tfds_arrays(tfds_name, size, limit, f"{split}{side}")
+        return None if images is None else (images, f"tfds '{tfds_name}' {split}{side}")
+
+    def from_pack():
+        found = _from_pack(stand_in, size, limit)
+        return None if found is None else (found[0], f"{found[1]}, STANDING IN for {what}")
+
+    def smoke_stand_in():
+        return (_stand_in(SMOKE_IMAGES, "AB".index(side), size, 3)[0], _SMOKE_SOURCE) \
+            if runtime.smoke() else None
+
+    if folder is not None:
+        images, source = _capped_folder(folder, size, limit, what), f"folder {folder}"
+    else:
+        images, source = _first_found(name, [
+            (f"tfds '{tfds_name}'", from_tfds), ("the offline pack", from_pack),
+            ("the smoke stand-in", smoke_stand_in)], lambda: (
+            f"{name} domain {side} ({what}) is not available.\n"
+            f"  1. Go online (Colab): tfds downloads '{tfds_name}' (tfds ≥ 4.9.4: older ones "
+            "point at a dead URL).\n"
+            f"  2. Or download {name}.zip (data/README.md), unzip, and pass "
+            "folder_a=…/trainA, folder_b=…/trainB.\n"
+            "  3. Or point GANKIT_DATA_DIR to the offline pack."))
+    print(f"{name} {side} ({what}): {len(images)} images {images.shape[1:]} from {source}")
+    return images
 
 
 # Colour photos (chapter 14): tfds `tf_flowers` (3,670 photos) online, the pack's flower photos
 # offline. The book's own set (3,000 photos of mountains, forests, cities) has no public link.
 def colour_photos(size: int = 120, *, folder=None, limit: int | None = None):
     """Colour photos, uint8 (N, size, size, 3): every image of `folder` (short side resized,
-    centre-cropped), or tfds `tf_flowers`, or the pack's `flowers_128.npz`; in smoke mode a
-    generated stand-in. Otherwise `DatasetUnavailable` says how to get them."""
+    centre-cropped, up to `MEMORY_BYTES`), or tfds `tf_flowers`, or the pack's
+    `flowers_128.npz`; in smoke mode a generated stand-in. Otherwise `DatasetUnavailable` says
+    how to get them."""
     _check_size_and_box(size, None)
+    limit = _smoke_limit(limit)
+
+    def from_tfds():
+        images = _tfds_arrays("tf_flowers", size, limit)
+        return None if images is None else (images, "tfds 'tf_flowers'")
+
+    def smoke_stand_in():
+        return (_stand_in(SMOKE_IMAGES, 0, size, 3)[0], _SMOKE_SOURCE) if runtime.smoke() \
+            else None
+
     if folder is not None:
-        images, source = _from_folder(folder, size, None, limit), f"folder {folder}"
-    elif not (runtime.smoke() and not online()) and (
-            images := _images_from_tfds("tf_flowers", size, None, limit)) is not None:
-        source = "tfds 'tf_flowers'"
-    elif (from_pack := _from_pack("flowers", size, limit)) is not None:
-        images, source = from_pack
-    elif runtime.smoke():
-        images = _stand_in(SMOKE_IMAGES, 0, size, 3)[0]
-        source = _SMOKE_SOURCE
+        images, source = _capped_folder(folder, size, limit, "colour photos"), f"folder {folder}"
     else:
-        raise DatasetUnavailable(
-            "colour photos are not available: no folder, no tfds copy, no offline pack.\n"
+        images, source = _first_found("colour photos", [
+            ("tfds 'tf_flowers'", from_tfds),
+            ("the offline pack", lambda: _from_pack("flowers", size, limit)),
+            ("the smoke stand-in", smoke_stand_in)], lambda: (
+            "colour photos are not available.\n"
             "  1. Go online (Colab): tfds downloads 'tf_flowers' (218 MB).\n"
             "  2. Or pass folder='/path/to/photos' (any .jpg/.png, e.g. Kaggle "
             "'alxmamaev/flowers-recognition').\n"
-            "  3. Or point GANKIT_DATA_DIR to the offline pack (flowers_128.npz).")
-    images = images[:SMOKE_IMAGES] if runtime.smoke() else images
+            "  3. Or point GANKIT_DATA_DIR to the offline pack (flowers_128.npz)."))
     print(f"colour photos: {len(images)} images {images.shape[1:]} from {source}")
     return images
 

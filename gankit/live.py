@@ -136,8 +136,8 @@ class Progress:
         line = (f"Measured on {where}: {rate:.3g} s per step over {self.done - self.first[1]} "
                 f"steps (the first step took {first:.1f} s: tracing).")
         if self.total is not None:
-            line += (f" {self.total - self.start:,} steps ≈ {clock(rate * (self.total - self.start))};"
-                     f" about {clock(self.left())} left.")
+            steps = self.total - self.start
+            line += f" {steps:,} steps ≈ {clock(rate * steps)}; about {clock(self.left())} left."
         print(line, flush=True)
 
     def text(self, logs=None) -> str:

@@ -122,9 +122,12 @@ def _celeba_folder(path, n=3, size=(178, 218)):
 
 def test_faces_from_a_folder_crop_and_resize(tmp_path, no_data):
     folder = _celeba_folder(tmp_path / "img_align_celeba")
-    x = data.faces("celeba", 64, folder=folder, crop_box=(30, 55, 150, 175))
-    assert x.shape == (4, 64, 64, 3) and x.dtype == np.uint8  # the grey file gets 3 channels
-    assert data.faces("celeba", 32, folder=folder, limit=2).shape == (2, 32, 32, 3)
+    faces = data.faces("celeba", 64, folder=folder, crop_box=(30, 55, 150, 175), held_out=1)
+    assert faces.count == 3 and faces.held_out.shape == (1, 64, 64, 3)  # grey file: 3 channels
+    assert faces.sample.shape == (3, 64, 64, 3) and faces.sample.dtype == np.uint8
+    batches = [b.numpy() for b in faces.dataset(2)]
+    assert [len(b) for b in batches] == [2, 1] and -1 <= batches[0].min() < batches[0].max() <= 1
+    assert data.faces("celeba", 32, folder=folder, limit=2).sample.shape == (2, 32, 32, 3)
     with pytest.raises(ValueError, match="crop_box"):
         data.faces("celeba", 64, folder=folder, crop_box=(30, 55, 150, 300))
     with pytest.raises(ValueError, match="crop_box"):
@@ -135,10 +138,10 @@ def test_faces_from_a_folder_crop_and_resize(tmp_path, no_data):
 
 
 def test_faces_without_data_fail_fast_in_full_mode_and_stand_in_for_smoke(no_data, monkeypatch):
-    x = data.faces("anime_faces", 32)
-    assert x.shape == (data.SMOKE_IMAGES, 32, 32, 3)
+    faces = data.faces("anime_faces", 32, held_out=16)
+    assert faces.count + 16 == data.SMOKE_IMAGES and "SMOKE STAND-IN" in faces.source
     monkeypatch.setenv("GANKIT_SMOKE", "0")
-    with pytest.raises(data.DatasetUnavailable, match="lunarwhite/anime-face-dataset-ntumlds"):
+    with pytest.raises(data.DatasetUnavailable, match="huggan/anime-faces"):
         data.faces("anime_faces")
     with pytest.raises(ValueError, match="unknown"):
         data.faces("lfw")
@@ -148,8 +151,10 @@ def test_faces_from_the_pack_are_resized(tmp_path, monkeypatch):
     rng = np.random.default_rng(0)
     np.savez(tmp_path / "celeba_64.npz", x=rng.integers(0, 255, (10, 64, 64, 3), np.uint8))
     monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path))
-    assert data.faces("celeba", 32).shape == (10, 32, 32, 3)
-    assert data.faces("celeba", 64).shape == (10, 64, 64, 3)
+    assert data.faces("celeba", 32).sample.shape == (10, 32, 32, 3)
+    faces = data.faces("celeba", 64, held_out=3)
+    assert faces.sample.shape == (7, 64, 64, 3) and faces.held_out.shape == (3, 64, 64, 3)
+    assert sum(len(b) for b in faces.dataset(4)) == 7
 
 
 def test_celeba_attributes_from_a_folder_the_pack_and_smoke(tmp_path, no_data, monkeypatch):
@@ -158,16 +163,20 @@ def test_celeba_attributes_from_a_folder_the_pack_and_smoke(tmp_path, no_data, m
     rows = [f"{i:06d}.jpg " + " ".join(["1"] * 32 + ["-1"] * 8) for i in range(2)]
     rows.append("999999.jpg " + " ".join(["-1"] * 40))  # listed, not downloaded: skipped
     (tmp_path / "list_attr_celeba.txt").write_text("\n".join(["3", names, *rows]) + "\n")
-    images, attrs, names = data.celeba_attributes(64, folder=folder, crop_box=(30, 55, 150, 175))
-    assert images.shape == (2, 64, 64, 3) and attrs.shape == (2, 40) and attrs.dtype == bool
+    faces = data.celeba_attributes(64, folder=folder, crop_box=(30, 55, 150, 175))
+    attrs, names = faces.sample_labels, faces.label_names
+    assert faces.sample.shape == (2, 64, 64, 3) and attrs.shape == (2, 40) and attrs.dtype == bool
     assert attrs[:, names.index("Smiling")].all() and not attrs[:, names.index("Young")].any()
-    images, attrs, _ = data.celeba_attributes(32)  # smoke stand-in
-    assert images.shape[1:] == (32, 32, 3) and attrs.shape == (len(images), 40)
+    images, labels = next(iter(faces.dataset(2, labels=True)))
+    assert images.shape == (2, 64, 64, 3) and labels.shape == (2, 40)
+    faces = data.celeba_attributes(32, held_out=8)  # smoke stand-in
+    assert faces.shape == (32, 32, 3) and faces.held_out_labels.shape == (8, 40)
     np.savez(tmp_path / "celeba_attrs_64.npz", x=np.zeros((5, 64, 64, 3), np.uint8),
              attributes=np.where(np.eye(5, 40), 1, -1).astype(np.int8))
     monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path))
-    images, attrs, _ = data.celeba_attributes(64)
-    assert images.shape == (5, 64, 64, 3) and attrs.sum() == 5 and attrs[0, 0]
+    faces = data.celeba_attributes(64)
+    assert faces.sample.shape == (5, 64, 64, 3) and faces.sample_labels.sum() == 5
+    assert faces.sample_labels[0, 0]
     with pytest.raises(ValueError, match="crop_box"):
         data.celeba_attributes(64, folder=folder, crop_box=(150, 55, 30, 175))
     with pytest.raises(data.DatasetUnavailable, match="list_attr_celeba"):
