@@ -17,11 +17,13 @@ from gankit import (  # noqa: E402
     checkpoints,
     data,
     latent,
+    live,
     losses,
     metrics,
     models,
     plots,
     results,
+    sources,
     tiles,
     training,
     translation,
@@ -36,9 +38,9 @@ from gankit.runtime import (  # noqa: E402
     strategy,
 )
 
-__version__ = "0.1.0"
-__all__ = ["checkpoints", "data", "latent", "losses", "metrics", "models", "plots", "results",
-           "tiles", "training", "translation",
+__version__ = "0.2.0"
+__all__ = ["checkpoints", "data", "latent", "live", "losses", "metrics", "models", "plots",
+           "results", "sources", "tiles", "training", "translation",
            "runtime", "budget", "device_report", "on_gpu", "run_dir", "seed", "smoke", "strategy"]
 
 if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):

@@ -866,15 +866,20 @@ UTKFACE_HOME = "https://susanqq.github.io/UTKFace/"
 def utkface(size: int = 64, *, folder=None, limit: int | None = None):
     """UTKFace faces with their ages: (uint8 images (N, size, size, 3), ages in years (N,)).
 
-    Resolution order: `folder` of UTKFace JPEGs (names start `<age>_<gender>_<race>_…`, e.g. the
-    "Aligned & Cropped Faces" download of the UTKFace page, or Kaggle `jangedoo/utkface-new`);
-    the offline pack's `utkface_64.npz`; in smoke mode, a stand-in with random ages. There is no
-    tfds copy.
+    Resolution order: `folder`, a folder of UTKFace JPEGs (names start `<age>_<gender>_<race>_…`;
+    in it or below it) or the downloaded archive itself (`UTKFace.tar.gz`, unpacked once into
+    `runtime.cache_dir()`), e.g. the "Aligned & Cropped Faces" download of the UTKFace page or
+    Kaggle `jangedoo/utkface-new`; the offline pack's `utkface_64.npz`; in smoke mode, a stand-in
+    with random ages. There is no tfds copy and no download without a login or Google Drive:
+    otherwise `DatasetUnavailable` gives the steps.
     """
     _check_size_and_box(size, None)
+    limit = _smoke_limit(limit)
     if folder is not None:
         folder = Path(folder).expanduser()
-        files = sorted(p for p in folder.glob("*.jpg") if p.name.split("_")[0].isdigit())[:limit]
+        if folder.is_file():
+            folder = _unpacked(folder)
+        files = sorted(p for p in folder.rglob("*.jpg") if p.name.split("_")[0].isdigit())[:limit]
         if not files:
             raise DatasetUnavailable(f"{folder}: no UTKFace files (<age>_<gender>_<race>_….jpg)")
         images = _from_folder(folder, size, None, None, files=[str(p) for p in files])
@@ -891,10 +896,14 @@ def utkface(size: int = 64, *, folder=None, limit: int | None = None):
         else:
             raise DatasetUnavailable(
                 "UTKFace is not available: no folder given and no offline pack.\n"
-                "  1. Point GANKIT_DATA_DIR to a folder holding utkface_64.npz (arrays 'x' uint8 "
-                "(N, 64, 64, 3) and 'age').\n"
-                f"  2. Download the aligned & cropped faces from {UTKFACE_HOME} (or Kaggle "
-                "'jangedoo/utkface-new'), unzip, and pass folder='/path/to/UTKFace'.")
+                f"  1. Open {UTKFACE_HOME}, follow 'Aligned&Cropped Faces' to its Google Drive "
+                "folder and download UTKFace.tar.gz (107 MB); in Colab, drag it into the Files "
+                "panel (or put it on your Drive). Then pass folder='UTKFace.tar.gz' (UTK_FOLDER "
+                "in notebook 11): it is unpacked once.\n"
+                "  2. Or Kaggle 'jangedoo/utkface-new' (an account), unzipped: "
+                "folder='/path/to/UTKFace'.\n"
+                "  3. Or point GANKIT_DATA_DIR to a folder holding utkface_64.npz (arrays 'x' "
+                "uint8 (N, 64, 64, 3) and 'age').")
     if runtime.smoke():
         images, ages = images[:SMOKE_IMAGES], ages[:SMOKE_IMAGES]
     print(f"utkface: {len(images)} images {images.shape[1:]}, ages {ages.min()}–{ages.max()}, "
@@ -910,6 +919,15 @@ def _tfds_arrays(name, size, limit, split="train"):
         return None
     return _decoded(ds.map(lambda ex: _crop_resize(ex["image"], size), tf.data.AUTOTUNE),
                     f"tfds '{name}'")
+
+
+def _unpacked(archive: Path) -> Path:
+    """A downloaded archive (.tar.gz, .tgz, .tar, .zip) unpacked once into the cache folder."""
+    try:
+        folder = runtime.cache_dir() / "unpacked" / archive.name.split(".")[0]
+        return sources.unpack(archive, folder)
+    except SourceFailed as error:
+        raise DatasetUnavailable(str(error)) from None
 
 
 # Two-domain sets (chapters 12–13): tfds `cycle_gan/<name>` (domains A and B, 256×256), and what

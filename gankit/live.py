@@ -108,7 +108,8 @@ class Progress:
         return rate * max(0, self.total - self.done)
 
     def update(self, done: int, logs=None):
-        """`done` steps done in all; `logs`: scalars to show beside the bar (read when drawn)."""
+        """`done` steps done in all; `logs`: the step's scalars (the two losses are shown beside
+        the bar; tensors are only read when it is drawn)."""
         self.done = done
         now = time.perf_counter()
         if self.first is None:
@@ -155,8 +156,9 @@ class Progress:
             if total is not None:
                 parts.append(f"{clock(self.left())} left" if done < total else
                              f"done in {clock(time.perf_counter() - self.began)}")
-        for name, value in (logs or {}).items():
-            parts.append(f"{name} {float(value):.4f}")
+        logs = logs or {}
+        for name in [k for k in ("d_loss", "g_loss") if k in logs] or list(logs)[:2]:
+            parts.append(f"{name} {float(logs[name]):.4f}")
         return " · ".join(parts)
 
     def _bar(self, logs=None):
@@ -173,3 +175,23 @@ class Progress:
         if not self.reported and self.first is not None:
             self.report()
         self.draw(logs)
+
+
+def fit_progress():
+    """A `fit()` callback with `Progress`: the measured time per step and the time left, and a
+    bar updated in place (pass `verbose=0` to `fit` so that Keras' own bar does not repeat it)."""
+    import keras
+
+    class FitProgress(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            steps, epochs = self.params.get("steps"), self.params.get("epochs")
+            first = getattr(self.model, "_initial_epoch", 0) or 0  # a resumed run
+            self.progress = Progress(steps and steps * epochs, (steps or 0) * first)
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.progress.update(self.progress.done + 1, logs)
+
+        def on_train_end(self, logs=None):
+            self.progress.close(logs)
+
+    return FitProgress()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 
 import keras
+import numpy as np
 from keras import layers
 
 _ACTIVATIONS = ("relu", "leaky_relu")
@@ -258,6 +259,32 @@ def output_range(generator: keras.Model):
             return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(
                 getattr(activation, "__name__", ""))
     return None
+
+
+def count(model: keras.Model, trainable: bool = False) -> int:
+    """The number of parameters of `model` (only the trainable ones if `trainable`)."""
+    weights = model.trainable_weights if trainable else model.weights
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
+def check_count(model: keras.Model, book: int, *, book_values: bool = True,
+                trainable: bool = False, what: str | None = None) -> int:
+    """Compare `model`'s parameter count with the book's `book`, and return it.
+
+    With the book's values in force (`book_values`, e.g. `Z_SIZE == 100`), the counts must be
+    equal: a difference means the model is not the book's, and is an error. With values of your
+    own (another latent size, width, image size) the two counts are printed side by side.
+    trainable: count the trainable parameters only (what PyTorch and Keras 2 summaries print).
+    """
+    got = count(model, trainable)
+    what = what or model.name
+    kind = "trainable parameters" if trainable else "parameters"
+    if book_values and got != book:
+        raise AssertionError(f"{what}: {got:,} {kind}, but the book's model has {book:,}: the "
+                             "model built here is not the book's (check its layers)")
+    note = "= the book's" if got == book else f"(the book's, at its settings: {book:,})"
+    print(f"{what}: {got:,} {kind} {note}")
+    return got
 
 
 # ------------------------------------------------------------------------------ DCGAN family

@@ -102,19 +102,25 @@ def _get_file(name: str, url: str, sha256: str | None, subdir: str) -> Path:
         raise SourceFailed(f"{url}: {str(error).splitlines()[0][:300]}") from error
 
 
-def fetch_archive(key: str) -> Path:
-    """Download (once) and unpack `SOURCES[key]`; return the folder it unpacked into."""
-    source = SOURCES[key]
-    archive = _get_file(Path(source.url).name, source.url, source.sha256, key)
-    folder = archive.with_name(archive.stem + "_files")
-    if not (folder / ".unpacked").is_file():  # unpacked before (and completely)?
+def unpack(archive: Path, folder: Path) -> Path:
+    """Unpack `archive` (.zip, .tar.gz, .tgz, .tar) into `folder`, once: a marker file says it
+    was unpacked completely, so a run cut short unpacks again."""
+    if not (folder / ".unpacked").is_file():
         shutil.rmtree(folder, ignore_errors=True)
         try:
             shutil.unpack_archive(str(archive), str(folder))
         except (shutil.ReadError, OSError, EOFError) as error:
-            raise SourceFailed(f"{archive}: cannot be unpacked ({error})") from error
+            raise SourceFailed(f"{archive}: cannot be unpacked ({error}); download it again") \
+                from error
         (folder / ".unpacked").touch()
     return folder
+
+
+def fetch_archive(key: str) -> Path:
+    """Download (once) and unpack `SOURCES[key]`; return the folder it unpacked into."""
+    source = SOURCES[key]
+    archive = _get_file(Path(source.url).name, source.url, source.sha256, key)
+    return unpack(archive, archive.with_name(archive.stem + "_files"))
 
 
 def hub_listing(source: HubParquet) -> list[dict]:

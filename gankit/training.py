@@ -444,7 +444,7 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             logs = train_step(*(batch if isinstance(batch, tuple) else (batch,)))
             pending.append(logs)
             step += 1
-            progress.update(progress.done + 1, _shown(logs))
+            progress.update(progress.done + 1, logs)
             if checkpoint is not None and checkpoint.every_steps \
                     and step % checkpoint.every_steps == 0:
                 _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
@@ -474,7 +474,7 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
         if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
             checkpoint.save(epoch, 0, history)
         done = 0
-    progress.close(_shown(logs))
+    progress.close(logs)
     for cb in callbacks:
         getattr(cb, "on_train_end", lambda *a: None)()
     return history
@@ -484,14 +484,6 @@ def _batches(dataset) -> int | None:
     """The number of batches in one pass over `dataset`, when tf.data knows it."""
     count = int(dataset.cardinality()) if hasattr(dataset, "cardinality") else -1
     return count if count > 0 else None
-
-
-def _shown(logs):
-    """The logs the progress bar shows: the two losses, or the first two values."""
-    if not logs:
-        return None
-    names = [k for k in ("d_loss", "g_loss") if k in logs] or list(logs)[:2]
-    return {k: logs[k] for k in names}
 
 
 class SampleGrid(keras.callbacks.Callback):

@@ -133,3 +133,23 @@ def test_utkface_without_data_in_full_mode_says_how(no_data, monkeypatch):
     monkeypatch.setenv("GANKIT_SMOKE", "0")
     with pytest.raises(data.DatasetUnavailable, match="UTKFace"):
         data.utkface(32)
+
+
+def test_utkface_from_the_downloaded_archive(tmp_path, no_data):
+    import tarfile
+
+    from PIL import Image
+
+    folder = tmp_path / "UTKFace"  # as UTKFace.tar.gz unpacks: UTKFace/<age>_….jpg.chip.jpg
+    folder.mkdir()
+    for i, age in enumerate((1, 35, 80)):
+        Image.fromarray(np.full((200, 200, 3), 40 * i, np.uint8)).save(
+            folder / f"{age}_0_{i}_20170109150557335.jpg.chip.jpg")
+    with tarfile.open(tmp_path / "UTKFace.tar.gz", "w:gz") as tar:
+        tar.add(folder, arcname="UTKFace")
+    images, ages = data.utkface(32, folder=tmp_path / "UTKFace.tar.gz")
+    assert images.shape == (3, 32, 32, 3) and sorted(ages) == [1, 35, 80]
+    assert data.utkface(32, folder=tmp_path / "UTKFace.tar.gz")[0].shape == (3, 32, 32, 3)
+    (tmp_path / "broken.tar.gz").write_bytes(b"not an archive")
+    with pytest.raises(data.DatasetUnavailable, match="cannot be unpacked"):
+        data.utkface(32, folder=tmp_path / "broken.tar.gz")

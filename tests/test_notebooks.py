@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import gankit
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
@@ -34,7 +36,7 @@ def test_notebook_follows_the_template(path):
     cells = nb["cells"]
     assert cells[0]["cell_type"] == "markdown"
     title = "".join(cells[0]["source"])
-    colab = "colab.research.google.com/github/gankit/gankit/blob/main/notebooks/"
+    colab = f"colab.research.google.com/github/gankit/gankit/blob/v{gankit.__version__}/notebooks/"
     assert colab + path.name in title
     assert "You will learn" in title
     tagged = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
