@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+# pytest-xdist workers for `make check`; each notebook runs whole, in order, on one of them
+JOBS   ?= 2
+NBVAL  := --nbval-lax --nbval-current-env --nbval-cell-timeout=600 \
+          --nbval-sanitize-with tests/nbval_sanitize.cfg
 export KERAS_BACKEND := tensorflow
 export GANKIT_QUIET := 1
 
@@ -17,7 +21,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-check: lint test notebooks  ## lint + unit tests + every notebook in smoke mode
+check: lint  ## lint + unit tests + every notebook in smoke mode, spread over $(JOBS) workers
+	rm -rf notebooks/runs/smoke
+	GANKIT_SMOKE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider -n $(JOBS) \
+	  --dist loadfile $(NBVAL) $(NOTEBOOKS) tests
 
 lint: setup
 	$(BIN)/ruff check gankit tests notebooks benchmarks
@@ -27,9 +34,7 @@ test: setup  ## pytest for gankit
 
 notebooks: setup  ## run every notebook under nbval in smoke mode (from scratch: no resume)
 	rm -rf notebooks/runs/smoke
-	GANKIT_SMOKE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider --nbval-lax \
-	  --nbval-current-env --nbval-cell-timeout=600 \
-	  --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS)
+	GANKIT_SMOKE=1 MPLBACKEND=Agg $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) $(NOTEBOOKS)
 
 evaluate: setup  ## full-mode runs on real data; writes results/ (see README, "Results")
 	mkdir -p build/evaluated results

@@ -12,6 +12,7 @@ within seconds, saying how to get the data (tfds would otherwise retry its downl
 
 from __future__ import annotations
 
+import math
 import os
 import socket
 import threading
@@ -360,17 +361,33 @@ SAMPLE = 10_000  # training images an ImageSet holds in memory for the metrics a
 
 def _crop_resize(image, size, crop_box=None):
     """One uint8 image: the crop box (left, top, right, bottom) if given, then the short side
-    resized to `size` (bilinear, antialiased) and the centre `size`×`size` kept."""
+    resized to `size` (bilinear, antialiased) and the centre `size`×`size` kept.
+
+    Sizes known when the function is traced (tfds' CelebA is always 218×178) are worked out in
+    Python, which makes the per-image graph about twice as fast as with run-time shapes."""
     if crop_box is not None:
         left, top, right, bottom = crop_box
-        image = tf.image.crop_to_bounding_box(image, top, left, bottom - top, right - left)
-    if tuple(image.shape[:2]) == (size, size):  # already the size (known when traced)
+        height, width = image.shape[:2]
+        if height is not None and width is not None and (bottom > height or right > width):
+            raise ValueError(f"crop_box {crop_box} reaches outside an image of {width}×{height} "
+                             "(width × height)")
+        if height is None or width is None:
+            tf.debugging.assert_greater_equal(tf.shape(image)[:2], [bottom, right],
+                                              message=f"crop_box {crop_box} reaches outside "
+                                                      "an image")
+        image = image[top:bottom, left:right]
+    height, width = image.shape[:2]
+    if (height, width) == (size, size):  # already the size
         return image
-    shape = tf.cast(tf.shape(image)[:2], tf.float32)
-    scale = size / tf.reduce_min(shape)
-    new = tf.cast(tf.math.ceil(shape * scale), tf.int32)
+    if height is not None and width is not None:
+        scale = size / min(height, width)
+        new = (math.ceil(height * scale), math.ceil(width * scale))
+    else:
+        shape = tf.cast(tf.shape(image)[:2], tf.float32)
+        new = tf.cast(tf.math.ceil(shape * size / tf.reduce_min(shape)), tf.int32)
     image = tf.image.resize(image, new, "bilinear", antialias=True)
-    image = tf.image.resize_with_crop_or_pad(image, size, size)
+    if not (isinstance(new, tuple) and new == (size, size)):
+        image = tf.image.resize_with_crop_or_pad(image, size, size)
     return tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
 
 
@@ -402,10 +419,6 @@ def _image_files(folder) -> list[str]:
 def _file_loader(size, crop_box, where):
     def load(path):
         image = tf.io.decode_image(tf.io.read_file(path), channels=3, expand_animations=False)
-        if crop_box is not None:
-            tf.debugging.assert_greater_equal(
-                tf.shape(image)[:2], [crop_box[3], crop_box[2]],
-                message=f"crop_box {crop_box} reaches outside an image of {where}")
         return _crop_resize(image, size, crop_box)
     return load
 

@@ -1,8 +1,9 @@
 """Stand-ins for what the tests cannot reach: tfds' download and prepared sets, Colab's Drive.
 
 - `SyntheticTfds`: a `tfds.load` that serves a synthetic, already prepared image set of any size
-  (aligned-CelebA-shaped images made on the fly, with CelebA's attributes), honouring split
-  slices such as "train[250:]", `shuffle_files`, `batch_size=-1` and `as_supervised`.
+  (aligned-CelebA-shaped images made on the fly, with CelebA's attributes unless told not to),
+  honouring split slices such as "train[250:]", `shuffle_files`, `batch_size=-1` and
+  `as_supervised`.
 - `failing_tfds(error)`: a `tfds.load` for a set that is not prepared and whose download fails
   with `error` (tfds' real exception types: Google Drive's quota shows up as tfds'
   `NonMatchingChecksumError`, an HTTP error as `DownloadError`, no network as a connection error).
@@ -28,8 +29,8 @@ class NotPrepared(Exception):
 class SyntheticTfds:
     """`tfds.load` for one synthetic image set of `n` images of `shape` (uint8)."""
 
-    def __init__(self, n: int, shape=(218, 178, 3), labels: int = 10):
-        self.n, self.shape, self.labels = n, tuple(shape), labels
+    def __init__(self, n: int, shape=(218, 178, 3), labels: int = 10, attributes: bool = True):
+        self.n, self.shape, self.labels, self.attributes = n, tuple(shape), labels, attributes
         self.calls = []
 
     def _range(self, split):
@@ -42,9 +43,11 @@ class SyntheticTfds:
 
     def _example(self, i):
         image = tf.fill(self.shape, tf.cast(i % 251, tf.uint8))
-        bits = tf.unstack(tf.math.floormod(i + tf.range(40, dtype=i.dtype), 3) == 0)
-        return {"image": image, "label": tf.cast(i % self.labels, tf.int64),
-                "attributes": dict(zip(CELEBA_ATTRIBUTES, bits))}
+        example = {"image": image, "label": tf.cast(i % self.labels, tf.int64)}
+        if self.attributes:
+            bits = tf.unstack(tf.math.floormod(i + tf.range(40, dtype=i.dtype), 3) == 0)
+            example["attributes"] = dict(zip(CELEBA_ATTRIBUTES, bits))
+        return example
 
     def __call__(self, name, split="train", download=True, batch_size=None, as_supervised=False,
                  shuffle_files=False, read_config=None, **kwargs):

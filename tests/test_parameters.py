@@ -69,5 +69,3 @@ def test_another_architecture_in_the_same_run_folder_says_set_fresh(kernel_env):
     message = str(info.value)
     assert "CheckpointMismatch" in message and "FRESH = True" in message
     assert str(kernel_env / "smoke" / "01_sine_gan" / "checkpoints") in message
-    nb = execute("01_sine_gan.ipynb", kernel_env, SEED=5, LATENT_DIM=3, FRESH=True)
-    assert "658" in text_of(next(c for c in nb.cells if c.get("id") == "sine-models"))
