@@ -603,12 +603,17 @@ def _tfds_set(name, tfds_name, size, crop_box, limit, held_out, sample, seed, at
                        shuffle_files=True, read_config=tfds.ReadConfig(shuffle_seed=seed_))
         return ds.map(prepare, tf.data.AUTOTUNE)
 
-    if attributes:
-        images, labels = head
-        return ImageSet(name, where, count, images[:held_out], images[held_out:], stream=stream,
-                        held_out_labels=labels[:held_out], sample_labels=labels[held_out:],
-                        label_names=list(CELEBA_ATTRIBUTES))
-    return ImageSet(name, where, count, head[:held_out], head[held_out:], stream=stream)
+    return _streamed_set(name, where, count, head, held_out, stream, attributes)
+
+
+def _streamed_set(name, where, count, head, held_out, stream, attributes):
+    """An `ImageSet` whose first `held_out` images of `head` (images, or (images, attributes))
+    are held out and the rest are its sample; `stream(seed)` gives the training images."""
+    images, labels = head if attributes else (head, None)
+    return ImageSet(name, where, count, images[:held_out], images[held_out:], stream=stream,
+                    held_out_labels=None if labels is None else labels[:held_out],
+                    sample_labels=None if labels is None else labels[held_out:],
+                    label_names=list(CELEBA_ATTRIBUTES) if attributes else None)
 
 
 def _parquet_set(name, key, size, crop_box, limit, held_out, sample, attributes=False):
@@ -660,12 +665,7 @@ def _parquet_set(name, key, size, crop_box, limit, held_out, sample, attributes=
                            num_parallel_calls=tf.data.AUTOTUNE, deterministic=False)
         return ds.take(budget).map(decode, tf.data.AUTOTUNE)
 
-    if attributes:
-        images, labels = head
-        return ImageSet(name, where, budget, images[:held_out], images[held_out:], stream=stream,
-                        held_out_labels=labels[:held_out], sample_labels=labels[held_out:],
-                        label_names=list(CELEBA_ATTRIBUTES))
-    return ImageSet(name, where, budget, head[:held_out], head[held_out:], stream=stream)
+    return _streamed_set(name, where, budget, head, held_out, stream, attributes)
 
 
 def _smoke_limit(limit):

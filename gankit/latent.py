@@ -18,6 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from gankit import data
+from gankit.live import Progress
 from gankit.models import io_shapes, latent_dim
 
 # MS-SSIM's weights for its first three scales (Wang et al., 2003): images of 32–160 px are too
@@ -86,13 +87,16 @@ def invert(generator: keras.Model, images, *, steps: int = 500, learning_rate: f
         return per_image
 
     best, best_loss, losses = start.copy(), np.full(n, np.inf), []
-    for _ in range(steps):
+    progress = Progress(steps)  # a bar with the time left; the measured seconds per step
+    for done in range(1, steps + 1):
         before = z.numpy()  # the codes the loss below was computed for
         per_image = step().numpy()
         losses.append(float(per_image.mean()))
         better = per_image < best_loss
         best_loss[better] = per_image[better]
         best[better] = (0.25 * best[better] + 0.75 * before[better]) if blend else before[better]
+        progress.update(done, {"loss": losses[-1]})
+    progress.close({"loss": losses[-1]})
     return best, losses
 
 

@@ -8,6 +8,7 @@ import keras
 import tensorflow as tf
 
 from gankit.losses import BCE, MSE, cycle_loss, siamese_d_loss, siamese_g_loss
+from gankit.training import build_optimizers
 
 
 def make_siamese_step(translator: keras.Model, generator: keras.Model,
@@ -22,6 +23,8 @@ def make_siamese_step(translator: keras.Model, generator: keras.Model,
     translations), then G one step on `losses.siamese_g_loss` (the translations made again).
     Returns the losses as a dict of scalars.
     """
+    build_optimizers((d_optimizer, discriminator), (g_optimizer, generator))
+
     @tf.function
     def step(real_a, real_b):
         fake = translator(real_a, training=True)
@@ -136,6 +139,10 @@ def make_cyclegan_step(g_xy: keras.Model, g_yx: keras.Model, d_x: keras.Model,
     lsgan = MSE(beta_noise=None)  # least squares on D's raw scores (LSGAN)
     d_vars = d_x.trainable_variables + d_y.trainable_variables
     g_vars = g_xy.trainable_variables + g_yx.trainable_variables
+    build_optimizers((d_optimizer, d_vars), (g_optimizer, g_vars))
+    for pool, source in zip(pools or (), (g_yx, g_xy)):  # their stored images exist from now on:
+        if not pool.built:  # a Checkpoint(extra=pool.variables) made after this keeps them
+            pool.build(source.output_shape)
 
     @tf.function
     def step(x, y):
@@ -182,6 +189,7 @@ def make_colorization_step(generator: keras.Model, discriminator: keras.Model, g
     Returns the losses (and `mse`, D's mean output on real and colorized images) as a dict.
     """
     bce = BCE(reduction="sum", label_noise=label_noise, seed=seed)
+    build_optimizers((g_optimizer, generator), (d_optimizer, discriminator))
 
     @tf.function
     def step(grey, colour):

@@ -29,8 +29,10 @@ class NotPrepared(Exception):
 class SyntheticTfds:
     """`tfds.load` for one synthetic image set of `n` images of `shape` (uint8)."""
 
-    def __init__(self, n: int, shape=(218, 178, 3), labels: int = 10, attributes: bool = True):
+    def __init__(self, n: int, shape=(218, 178, 3), labels: int = 10, attributes: bool = True,
+                 same_image: bool = False):
         self.n, self.shape, self.labels, self.attributes = n, tuple(shape), labels, attributes
+        self.same_image = same_image  # one image for all (cheaper), instead of image i = i % 251
         self.calls = []
 
     def _range(self, split):
@@ -42,7 +44,8 @@ class SyntheticTfds:
         return start, stop
 
     def _example(self, i):
-        image = tf.fill(self.shape, tf.cast(i % 251, tf.uint8))
+        image = (tf.zeros(self.shape, tf.uint8) if self.same_image else
+                 tf.fill(self.shape, tf.cast(i % 251, tf.uint8)))
         example = {"image": image, "label": tf.cast(i % self.labels, tf.int64)}
         if self.attributes:
             bits = tf.unstack(tf.math.floormod(i + tf.range(40, dtype=i.dtype), 3) == 0)

@@ -21,7 +21,8 @@ D = models.mlp_discriminator((6, 6, 1), (16,), dropout=0.3, output_activation=No
 x = np.random.default_rng(0).uniform(-1, 1, (256, 6, 6, 1)).astype("float32")
 g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
 latent = training.Latent(8, seed=1)
-step = training.make_train_step(G, D, g_opt, d_opt, latent, loss=losses.BCE(from_logits=True))
+step = training.make_train_step(G, D, g_opt, d_opt, latent, loss=losses.BCE(from_logits=True),
+                                jit_compile=True)
 ckpt = checkpoints.Checkpoint(ckpt_dir, G, D, g_opt, d_opt, latent=latent, every_steps=5)
 ran = 0
 def counted(*args):

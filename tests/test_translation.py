@@ -90,6 +90,8 @@ def test_cyclegan_paper_switches_pool_identity_decay():
     step = translation.make_cyclegan_step(
         g_xy, g_yx, d_x, d_y, keras.optimizers.Adam(schedule), keras.optimizers.Adam(schedule),
         identity_weight=5.0, pools=pools, halve_d=True)
+    # the pools exist before the first step, so a Checkpoint(extra=...) made now keeps them
+    assert [v.shape[0] for p in pools for v in p.variables if "images" in v.path] == [3, 3]
     x, y = batches()
     for _ in range(3):
         logs = step(x, y)
