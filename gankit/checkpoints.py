@@ -175,7 +175,7 @@ class Checkpoint:
                 break
             except (ValueError, AssertionError) as error:  # shapes or objects do not match
                 raise CheckpointMismatch(self.directory, error) from None
-            except (tf.errors.OpError, IndexError, json.JSONDecodeError) as error:  # unreadable
+            except (tf.errors.OpError, IndexError) as error:  # a file cut short: unreadable
                 reason = str(error).strip().splitlines()[0][:200]
                 print(f"The checkpoint {path} cannot be read ({type(error).__name__}: {reason})"
                       + (f"; trying the one before it, {saved[index - 1]}." if index else "."))

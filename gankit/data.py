@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import runtime, sources
-from gankit.sources import SourceFailed  # noqa: F401 - re-exported: what a failed download raises
+from gankit.sources import SourceFailed
 
 SMOKE_IMAGES = 512  # images kept from each split in smoke mode
 _SMOKE_SOURCE = "SMOKE STAND-IN (generated bars, not real data: numbers are meaningless)"
@@ -451,7 +451,8 @@ class ImageSet:
     `dataset(batch_size)` gives the training images as float32 batches in [-1, 1], in a new
     order each pass. A small set (the offline pack) is gathered from memory; a large one (a
     folder, tfds, the Hub) streams through `tf.data` from its files, decoded and resized on the
-    fly, with a bounded shuffle buffer: memory does not grow with the set.
+    fly, shuffled by file name (a folder) or through a bounded buffer (tfds, the Hub): memory
+    does not grow with the set.
     held_out: uint8 images never trained on (the metrics' floor, the memorisation check).
     sample: uint8 training images held in memory (at most `SAMPLE`, or what `sample=` asked
         for): what metrics, judges and figures use. For a small set, all of it.
@@ -484,8 +485,6 @@ class ImageSet:
         ds = self._stream(seed)
         if not labels and isinstance(ds.element_spec, tuple):
             ds = ds.map(lambda x, _: x)
-        buffer = int(np.clip(256e6 / np.prod(self.shape), 1_000, 10_000))
-        ds = ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
         ds = ds.batch(batch_size, drop_remainder=drop_remainder)
         return ds.map(_scale_batch, tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
@@ -514,44 +513,35 @@ def _memory_set(name, source, images, held_out, sample, seed, labels=None, label
                     label_names=label_names)
 
 
-def _folder_set(name, files, size, crop_box, held_out, sample, seed, labels=None,
-                label_names=None, where=None):
-    """A set streamed from image files: a seeded `held_out` of them kept apart."""
+def _folder_set(name, files, size, crop_box, held_out, sample, seed, labels=None, where=None):
+    """A set streamed from image files: a seeded `held_out` of them kept apart. Each pass
+    shuffles the file names, not the images: no image buffer is needed."""
     files = np.asarray(files)
     order = np.random.default_rng(seed).permutation(len(files))
     if held_out >= len(files):
         raise ValueError(f"held_out: {held_out} of {len(files)} images leaves none to train on")
-    held_idx, train_idx = order[:held_out], order[held_out:]
+    train_idx = order[held_out:]
     load = _file_loader(size, crop_box, where)
 
-    def read(idx):
-        slices = files[idx] if labels is None else (files[idx], labels[idx])
-        ds = tf.data.Dataset.from_tensor_slices(slices)
+    def read(idx, shuffle_seed=None):
+        ds = tf.data.Dataset.from_tensor_slices(files[idx] if labels is None else
+                                                (files[idx], labels[idx]))
+        if shuffle_seed is not None:
+            ds = ds.shuffle(len(idx), seed=shuffle_seed, reshuffle_each_iteration=True)
         if labels is None:
             return ds.map(load, tf.data.AUTOTUNE)
         return ds.map(lambda f, y: (load(f), y), tf.data.AUTOTUNE)
 
-    held = _decoded(read(held_idx), where) if held_out else None
-    sampled = _decoded(read(train_idx[:sample]), where)
+    head = _decoded(read(order[:held_out + sample]), where)  # the held out, then the sample
+    return _streamed_set(name, where, len(train_idx), head, held_out,
+                         lambda seed_: read(train_idx, seed_), labels is not None)
 
-    def stream(seed_):  # file names are shuffled, not images: no image buffer is needed
-        slices = files[train_idx] if labels is None else (files[train_idx], labels[train_idx])
-        ds = tf.data.Dataset.from_tensor_slices(slices).shuffle(len(train_idx), seed=seed_,
-                                                                reshuffle_each_iteration=True)
-        if labels is None:
-            return ds.map(load, tf.data.AUTOTUNE)
-        return ds.map(lambda f, y: (load(f), y), tf.data.AUTOTUNE)
 
-    if labels is None:
-        held_images, held_labels, sample_images, sample_labels = held, None, sampled, None
-    else:
-        held_images, held_labels = held if held is not None else (None, None)
-        sample_images, sample_labels = sampled
-    if held_images is None:
-        held_images = sample_images[:0]
-    return ImageSet(name, where, len(train_idx), held_images, sample_images, stream=stream,
-                    held_out_labels=held_labels, sample_labels=sample_labels,
-                    label_names=label_names)
+def _buffered(ds, size, seed):
+    """A stream of `size`×`size` images shuffled through a buffer of at most 256 MB (10,000
+    images at 64×64): enough to mix tfds' and the Hub's files, bounded whatever the set."""
+    buffer = int(np.clip(256e6 / (size * size * 3), 1_000, 10_000))
+    return ds.shuffle(buffer, seed=seed, reshuffle_each_iteration=True)
 
 
 def _tfds_load(name, **kwargs):
@@ -593,7 +583,7 @@ def _tfds_set(name, tfds_name, size, crop_box, limit, held_out, sample, seed, at
         return None
     where = f"tfds '{tfds_name}'"
     head = _decoded(first.map(prepare, tf.data.AUTOTUNE), where)
-    rest = _tfds_load(tfds_name, split=f"train[{held_out}:{end}]", shuffle_files=True)
+    rest = _tfds_load(tfds_name, split=f"train[{held_out}:{end}]")  # for its length
     count = int(rest.cardinality())
 
     def stream(seed_):
@@ -601,7 +591,7 @@ def _tfds_set(name, tfds_name, size, crop_box, limit, held_out, sample, seed, at
 
         ds = tfds.load(tfds_name, split=f"train[{held_out}:{end}]", download=False,
                        shuffle_files=True, read_config=tfds.ReadConfig(shuffle_seed=seed_))
-        return ds.map(prepare, tf.data.AUTOTUNE)
+        return _buffered(ds.map(prepare, tf.data.AUTOTUNE), size, seed_)
 
     return _streamed_set(name, where, count, head, held_out, stream, attributes)
 
@@ -663,7 +653,7 @@ def _parquet_set(name, key, size, crop_box, limit, held_out, sample, attributes=
         ds = ds.shuffle(len(files), seed=seed_, reshuffle_each_iteration=True)
         ds = ds.interleave(lambda f, k: rows_of(f, k, -1), cycle_length=4,
                            num_parallel_calls=tf.data.AUTOTUNE, deterministic=False)
-        return ds.take(budget).map(decode, tf.data.AUTOTUNE)
+        return _buffered(ds.take(budget).map(decode, tf.data.AUTOTUNE), size, seed_)
 
     return _streamed_set(name, where, budget, head, held_out, stream, attributes)
 
@@ -681,7 +671,7 @@ def _first_found(name, attempts, how_to):
     for label, attempt in attempts:
         try:
             found = attempt()
-        except sources.SourceFailed as error:
+        except SourceFailed as error:
             failures.append(f"{label}: {error}")
             print(f"{label} failed ({error}); trying the next source.")
             continue
@@ -838,7 +828,7 @@ def celeba_attributes(size: int = 64, *, folder=None, attributes_file=None, crop
             raise DatasetUnavailable(f"{folder}: none of the images {found[0]} lists is there")
         faces_ = _folder_set("celeba", [str(folder / n) for n in listed], size, crop_box,
                              held_out, sample, seed, labels=np.stack([table[n] for n in listed]),
-                             label_names=names, where=f"folder {folder}")
+                             where=f"folder {folder}")
     else:
         def pack():
             arrays = load_pack("celeba_attrs_64.npz", ["x", "attributes"])
@@ -910,9 +900,9 @@ def utkface(size: int = 64, *, folder=None, limit: int | None = None):
             raise DatasetUnavailable(
                 "UTKFace is not available: no folder given and no offline pack.\n"
                 f"  1. Open {UTKFACE_HOME}, follow 'Aligned&Cropped Faces' to its Google Drive "
-                "folder and download UTKFace.tar.gz (107 MB); in Colab, drag it into the Files "
-                "panel (or put it on your Drive). Then pass folder='UTKFace.tar.gz' (UTK_FOLDER "
-                "in notebook 11): it is unpacked once.\n"
+                "folder and download UTKFace.tar.gz (about 107 MB); in Colab, drag it into the "
+                "Files panel (or put it on your Drive). Then pass folder='UTKFace.tar.gz' "
+                "(UTK_FOLDER in notebook 11): it is unpacked once.\n"
                 "  2. Or Kaggle 'jangedoo/utkface-new' (an account), unzipped: "
                 "folder='/path/to/UTKFace'.\n"
                 "  3. Or point GANKIT_DATA_DIR to a folder holding utkface_64.npz (arrays 'x' "

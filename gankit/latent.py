@@ -18,7 +18,7 @@ import tensorflow as tf
 from keras import layers
 
 from gankit import data
-from gankit.live import Progress, fit_progress
+from gankit.live import FitProgress, Progress
 from gankit.models import io_shapes, latent_dim
 
 # MS-SSIM's weights for its first three scales (Wang et al., 2003): images of 32–160 px are too
@@ -123,7 +123,7 @@ def train_encoder(generator: keras.Model, latent, samples: int = 20_000, epochs:
                         for i in range(0, len(z), 512)])
     encoder.compile(keras.optimizers.Adam(1e-3), loss="mse")
     encoder.fit(x, z, batch_size=batch_size, epochs=epochs, validation_split=0.1,
-                verbose=verbose, callbacks=[] if verbose else [fit_progress()])
+                verbose=verbose, callbacks=[] if verbose else [FitProgress()])
     return encoder
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 import time
 
+import keras
+
 from gankit import runtime
 
 
@@ -90,8 +92,6 @@ class Progress:
         if in_notebook():
             self.handle = show(self._bar())
         elif sys.stdout.isatty():
-            import keras
-
             self.progbar = keras.utils.Progbar(None if total is None else total - done)
 
     def seconds_per_step(self) -> float | None:
@@ -177,21 +177,18 @@ class Progress:
         self.draw(logs)
 
 
-def fit_progress():
-    """A `fit()` callback with `Progress`: the measured time per step and the time left, and a
-    bar updated in place (pass `verbose=0` to `fit` so that Keras' own bar does not repeat it)."""
-    import keras
 
-    class FitProgress(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            steps, epochs = self.params.get("steps"), self.params.get("epochs")
-            first = getattr(self.model, "_initial_epoch", 0) or 0  # a resumed run
-            self.progress = Progress(steps and steps * epochs, (steps or 0) * first)
+class FitProgress(keras.callbacks.Callback):
+    """`Progress` for `fit()`: the measured time per step and the time left, and a bar updated
+    in place (pass `verbose=0` to `fit` so that Keras' own bar does not repeat it)."""
 
-        def on_train_batch_end(self, batch, logs=None):
-            self.progress.update(self.progress.done + 1, logs)
+    def on_train_begin(self, logs=None):
+        steps, epochs = self.params.get("steps"), self.params.get("epochs")
+        first = getattr(self.model, "_initial_epoch", 0) or 0  # a resumed run
+        self.progress = Progress(steps and steps * epochs, (steps or 0) * first)
 
-        def on_train_end(self, logs=None):
-            self.progress.close(logs)
+    def on_train_batch_end(self, batch, logs=None):
+        self.progress.update(self.progress.done + 1, logs)
 
-    return FitProgress()
+    def on_train_end(self, logs=None):
+        self.progress.close(logs)

@@ -126,7 +126,7 @@ def classifier(name: str = "mnist", epochs: int | None = None, verbose: int = 1)
         model.compile(optimizer=keras.optimizers.Adam(1e-3),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
-                  verbose=0, callbacks=[live.fit_progress()])
+                  verbose=0, callbacks=[live.FitProgress()])
         return model, float(model.evaluate(x_test, y_test, batch_size=512, verbose=0)[1]), ""
 
     return _cached_network(runtime.cache_dir() / f"{name}_classifier.keras", "test_accuracy",
@@ -365,7 +365,7 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         keras.utils.set_random_seed(0)
         model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
-                  verbose=0, callbacks=[live.fit_progress()])
+                  verbose=0, callbacks=[live.FitProgress()])
         accuracy = float(model.evaluate(*_rotated(held_out), batch_size=512, verbose=0)[1])
         return model, accuracy, f" on {len(x)} rotated real images"
 
@@ -415,7 +415,7 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
         model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss, metrics=[metric])
         keras.utils.set_random_seed(0)
         model.fit(images, y, batch_size=64, epochs=1 if runtime.smoke() else epochs,
-                  shuffle=True, verbose=0, callbacks=[live.fit_progress()])
+                  shuffle=True, verbose=0, callbacks=[live.FitProgress()])
         score = float(model.evaluate(held_out, y_held, batch_size=512, verbose=0)[1])
         return model, score, f" on {len(images)} labelled real images"
 

@@ -96,9 +96,7 @@ def _get_file(name: str, url: str, sha256: str | None, subdir: str) -> Path:
             return Path(keras.utils.get_file(name, origin=url, file_hash=sha256,
                                              hash_algorithm="sha256",
                                              cache_subdir=f"datasets/{subdir}"))
-    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - get_file raises bare Exception
-        if isinstance(error, KeyboardInterrupt):
-            raise
+    except Exception as error:  # noqa: BLE001 - get_file raises a bare Exception
         raise SourceFailed(f"{url}: {str(error).splitlines()[0][:300]}") from error
 
 

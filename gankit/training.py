@@ -21,7 +21,6 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import live
-from gankit.live import Progress
 from gankit.losses import BCE
 from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 from gankit.runtime import smoke
@@ -430,8 +429,8 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             iter(source)  # each new iterator advances the shuffle order by one epoch
 
     per_epoch = steps_per_epoch or _batches(dataset)
-    progress = Progress(per_epoch and per_epoch * epochs,
-                        (per_epoch or 0) * initial_epoch + done)
+    progress = live.Progress(per_epoch and per_epoch * epochs,
+                             (per_epoch or 0) * initial_epoch + done)
     logs = None
     for epoch in range(initial_epoch + 1, epochs + 1):
         start, pending = time.perf_counter(), []

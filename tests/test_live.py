@@ -74,7 +74,7 @@ def test_train_and_fit_show_progress(capsys):
     assert "16 steps ≈" in capsys.readouterr().out  # 2 epochs of 8 batches: known in advance
     gan = training.GAN(g, d, latent)
     gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
-    gan.fit(data.from_arrays(x, 8), epochs=2, verbose=0, callbacks=[live.fit_progress()])
+    gan.fit(data.from_arrays(x, 8), epochs=2, verbose=0, callbacks=[live.FitProgress()])
     assert "16 steps ≈" in capsys.readouterr().out
 
 
