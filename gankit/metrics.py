@@ -92,37 +92,31 @@ def sinusoid_fit(curves, x, b_range=(0.5, 2.0), c_range=(0.0, np.pi), n_b=61, n_
 
 # ---------------------------------------------------------------------------- image classifiers
 
-def _classifier_model(image_shape, classes: int = 10) -> keras.Model:
-    inputs = keras.Input(image_shape, name="image")
-    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
-    x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(x)
-    x = layers.Flatten()(x)
-    x = layers.Dropout(0.25)(x)
-    x = layers.Dense(128, activation="relu", name="features")(x)
-    x = layers.Dropout(0.25)(x)
-    outputs = layers.Dense(classes, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="evaluation_classifier")
-
-
 # Training epochs per dataset: MNIST and Fashion-MNIST have 60,000 training images, the
 # CIFAR-10 subset of the offline pack 10,000.
 CLASSIFIER_EPOCHS = {"mnist": 3, "fashion_mnist": 5, "cifar10": 15}
 
 
 def classifier(name: str = "mnist", epochs: int | None = None, verbose: int = 1) -> keras.Model:
-    """The evaluation classifier of dataset `name`, trained once on its real training images.
+    """The evaluation classifier of dataset `name`.
 
-    The trained model is cached in `runtime.cache_dir()` and reused; its test accuracy is printed.
-    In smoke mode it trains briefly on the smoke data and is not cached.
-    epochs: training epochs (default: `CLASSIFIER_EPOCHS[name]`).
+    Where gankit ships one (`judges.shipped(name)`: MNIST, Fashion-MNIST), that one, checked
+    against its pinned hash, so that a generator gets the same number on every machine.
+    Otherwise it is trained once on the real training images and cached in
+    `runtime.cache_dir()`; its test accuracy is printed. In smoke mode that training is brief
+    and not cached. epochs: training epochs (default: `CLASSIFIER_EPOCHS[name]`).
     """
+    from gankit import judges  # not at import time: `python -m gankit.judges` trains them
+
+    if judges.shipped(name) and epochs is None:
+        return judges.load(name, verbose=verbose)
     epochs = epochs or CLASSIFIER_EPOCHS.get(name, 3)
 
     def train():
         x_train, y_train = data.image_arrays(name, "train")
         x_test, y_test = data.image_arrays(name, "test")
         x_train, x_test = data.to_float(x_train), data.to_float(x_test)
-        model = _classifier_model(x_train.shape[1:])
+        model = judges.classifier_model(x_train.shape[1:])
         model.compile(optimizer=keras.optimizers.Adam(1e-3),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
@@ -516,3 +510,33 @@ def similarity(images, references) -> dict:
     psnr = [min(100.0, peak_signal_noise_ratio(y, x, data_range=1.0)) if np.any(x != y) else 100.0
             for x, y in zip(a, b)]
     return {"ssim": np.asarray(ssim), "psnr": np.asarray(psnr)}
+
+
+def colourfulness(images) -> np.ndarray:
+    """Per-image colourfulness of RGB `images` in [-1, 1] (Hasler & Süsstrunk, 2003):
+    σ + 0.3·μ of the opponent channels rg = R − G and yb = (R + G)/2 − B, on a 0–255 scale.
+    0 for a grey image; about 30 reads "moderately colourful", above 60 "very colourful"."""
+    rgb = (data.check_images(images, "images").astype("float64") + 1) * 127.5
+    if rgb.ndim != 4 or rgb.shape[-1] != 3:
+        raise ValueError(f"colourfulness: expected RGB images (N, H, W, 3), got {rgb.shape}")
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    rg, yb = (r - g).reshape(len(rgb), -1), (0.5 * (r + g) - b).reshape(len(rgb), -1)
+    sigma = np.sqrt(rg.std(axis=1) ** 2 + yb.std(axis=1) ** 2)
+    mu = np.sqrt(rg.mean(axis=1) ** 2 + yb.mean(axis=1) ** 2)
+    return sigma + 0.3 * mu
+
+
+def interval(values, confidence: float = 0.95, seed: int = 0) -> tuple[float, float]:
+    """A bootstrap confidence interval (scipy's BCa) of the mean of per-sample `values`, e.g.
+    per-image PSNR, or per-image differences between two models on the same images (paired:
+    the interval of the mean difference; it excludes 0 when one model is reliably ahead)."""
+    from scipy.stats import bootstrap
+
+    values = np.asarray(values, "float64").reshape(-1)
+    if len(values) < 2 or not np.all(np.isfinite(values)):
+        raise ValueError(f"interval: expected at least 2 finite values, got {len(values)}")
+    if np.all(values == values[0]):
+        return float(values[0]), float(values[0])
+    result = bootstrap((values,), np.mean, confidence_level=confidence, n_resamples=2000,
+                       random_state=np.random.default_rng(seed))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)

@@ -538,14 +538,26 @@ def _transposed(x, filters, kernel, dilation=1, activation="relu"):
     return layers.Conv2D(filters, kernel, dilation_rate=dilation, activation=activation)(x)
 
 
-def colorization_generator(image_size=120, name="colorization_generator") -> keras.Model:
-    """The book's colorizer (chapter 14): a grey image (H, W, 1) in [0, 1] → RGB (H, W, 3) ≥ 0.
+# tf.image.yuv_to_rgb's matrix: rows are the Y, U and V inputs, columns R, G and B
+YUV_TO_RGB = [[1.0, 1.0, 1.0], [0.0, -0.394642334, 2.03206185], [1.13988303, -0.58062185, 0.0]]
+
+
+def colorization_generator(image_size=120, chroma: bool = False,
+                           name="colorization_generator") -> keras.Model:
+    """The book's colorizer (chapter 14): a grey image (H, W, 1) in [0, 1] → RGB (H, W, 3).
 
     Every convolution has stride 1 and 'valid' padding, so sizes go 120 → 82 → 120: an
     encoder (dilated 5×5 and 3×3 convolutions, LeakyReLU with Keras' default slope 0.3), a
     bottleneck, and a decoder of transposed convolutions that concatenates the encoder's three
-    block outputs (the skip connections). The output is a ReLU, unbounded above: clip it to
-    [0, 1] to show it. Works for any side ≥ 39. 1,406,403 parameters.
+    block outputs (the skip connections). Works for any side ≥ 39.
+
+    chroma=False (the book): the last layer paints R, G and B through a ReLU, unbounded above
+    (clip it to [0, 1] to show it); 1,406,403 parameters.
+    chroma=True (not the book; the colorization literature's choice): the last layer predicts
+    only the two chroma channels U and V, starting at 0, and a fixed 1×1 convolution (the
+    YUV → RGB matrix, not trained) joins them to the input, which is the luma Y. The output keeps
+    the grey image's brightness exactly, and an untrained G returns the grey image itself.
+    1,405,602 trainable parameters.
     """
     if image_size is not None and (not isinstance(image_size, int) or image_size < 39):
         raise ValueError(f"image_size: expected None or an int ≥ 39, got {image_size!r}")
@@ -568,8 +580,15 @@ def colorization_generator(image_size=120, name="colorization_generator") -> ker
     x = layers.Concatenate()([x, conv1])
     x = _transposed(x, 32, 3)
     x = _transposed(x, 32, 3, dilation=2)
-    x = _transposed(x, 3, 5, dilation=4)
-    return keras.Model(inputs, layers.Activation("linear", dtype="float32")(x), name=name)
+    if not chroma:
+        x = _transposed(x, 3, 5, dilation=4)
+        return keras.Model(inputs, layers.Activation("linear", dtype="float32")(x), name=name)
+    x = layers.ZeroPadding2D(4 * (5 - 1))(x)  # as _transposed(x, 2, 5, dilation=4), linear
+    uv = layers.Conv2D(2, 5, dilation_rate=4, kernel_initializer="zeros", name="chroma")(x)
+    yuv = layers.Concatenate(name="yuv")([inputs, uv])
+    rgb = layers.Conv2D(3, 1, use_bias=False, trainable=False, dtype="float32", name="yuv_to_rgb",
+                        kernel_initializer=keras.initializers.Constant([YUV_TO_RGB]))(yuv)
+    return keras.Model(inputs, rgb, name=name)
 
 
 def colorization_discriminator(image_size: int = 120,

@@ -46,3 +46,18 @@ def test_tfds_is_recent_enough_for_cycle_gan():
     """tfds before 4.9.4 points cycle_gan at a URL that no longer answers."""
     assert '"tensorflow-datasets>=4.9.4"' in PYPROJECT
     assert "tensorflow-datasets>=4.9.4" in (ROOT / "requirements.txt").read_text()
+
+
+def test_the_wheel_carries_the_shipped_judges(tmp_path):
+    """A pip install from git (Colab's path) builds a wheel: the judges must be in it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "--quiet", "-w", str(tmp_path), str(ROOT)], check=True, timeout=300)
+    (wheel,) = tmp_path.glob("gankit-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    manifest = json.loads((ROOT / "gankit" / "weights" / "judges.json").read_text())
+    assert "gankit/weights/judges.json" in names
+    assert {f"gankit/weights/{entry['file']}" for entry in manifest.values()} <= names

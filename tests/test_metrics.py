@@ -48,7 +48,8 @@ def test_frechet_distance():
 
 
 def test_classifier_scores_rank_real_above_noise(no_data, capsys):
-    model = metrics.classifier("mnist")  # smoke: trained briefly on the stand-in, not cached
+    # epochs given: trained here, not the shipped judge (smoke: briefly, on the stand-in, not cached)
+    model = metrics.classifier("mnist", epochs=1)
     assert "test accuracy" in capsys.readouterr().out
     x_test = data.to_float(data.image_arrays("mnist", "test")[0])
     real = metrics.classifier_scores(model, x_test[:256], x_test[256:])
@@ -96,3 +97,26 @@ def test_inception_features_fail_fast_offline(tmp_path, monkeypatch):
     monkeypatch.setenv("GANKIT_OFFLINE", "1")
     with pytest.raises(data.DatasetUnavailable, match="ImageNet weights"):
         metrics.inception_features(np.zeros((2, 32, 32, 3), "float32"))
+
+
+def test_colourfulness_is_zero_for_grey_and_grows_with_colour():
+    rng = np.random.default_rng(0)
+    grey = np.repeat(rng.uniform(-1, 1, (3, 16, 16, 1)), 3, axis=-1).astype("float32")
+    np.testing.assert_allclose(metrics.colourfulness(grey), 0, atol=1e-9)
+    colour = rng.uniform(-1, 1, (3, 16, 16, 3)).astype("float32")
+    faded = (0.3 * colour + 0.7 * grey).astype("float32")
+    assert np.all(metrics.colourfulness(colour) > metrics.colourfulness(faded))
+    assert np.all(metrics.colourfulness(faded) > 0)
+    with pytest.raises(ValueError, match="RGB"):
+        metrics.colourfulness(grey[..., :1])
+
+
+def test_interval_covers_the_mean_and_separates_a_shift():
+    rng = np.random.default_rng(0)
+    low, high = metrics.interval(rng.normal(0, 1, 200))
+    assert low < 0 < high and high - low < 0.5
+    low, high = metrics.interval(rng.normal(1, 1, 200))
+    assert 0.5 < low < 1 < high
+    assert metrics.interval([2.0, 2.0, 2.0]) == (2.0, 2.0)
+    with pytest.raises(ValueError, match="finite"):
+        metrics.interval([1.0, np.nan])

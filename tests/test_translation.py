@@ -33,6 +33,23 @@ def test_book_colorization_models_match_their_parameter_counts():
         models.colorization_generator(32)
 
 
+def test_chroma_colorizer_keeps_the_grey_input_as_luma():
+    """Untrained, the chroma G returns its input; trained or not, its output's luma (Y of YUV) is
+    the input, and its colours come only from the two chroma channels."""
+    g = models.colorization_generator(48, chroma=True)
+    grey = np.random.default_rng(0).uniform(0, 1, (2, 48, 48, 1)).astype("float32")
+    np.testing.assert_allclose(g(grey), np.repeat(grey, 3, axis=-1), atol=1e-6)
+    chroma = g.get_layer("chroma")
+    kernel, bias = chroma.get_weights()
+    chroma.set_weights([np.random.default_rng(1).normal(0, 0.05, kernel.shape), bias + 0.1])
+    rgb = g(grey)
+    assert float(tf.reduce_max(tf.abs(tf.image.rgb_to_yuv(rgb)[..., :1] - grey))) < 1e-5
+    assert float(tf.reduce_mean(tf.abs(tf.image.rgb_to_yuv(rgb)[..., 1:]))) > 0.05
+    assert not g.get_layer("yuv_to_rgb").trainable
+    # the book's 1,406,403 less the last layer's third output channel (5·5·32 + 1)
+    assert sum(int(np.prod(v.shape)) for v in g.trainable_variables) == 1_405_602
+
+
 @pytest.mark.parametrize("kernel,dilation", [(3, 2), (5, 4)])
 def test_dilated_transposed_convolution_rewrite_is_exact(kernel, dilation):
     """ZeroPadding2D(d(k−1)) + dilated Conv2D equals a stride-1 dilated transposed convolution

@@ -1,0 +1,152 @@
+"""The judges: networks that score the image chapters, trained once and shipped with gankit.
+
+A judge retrained on another machine (or on the same one: TensorFlow's CPU kernels are not
+bit-reproducible by default) gives another number for the same generator. So each judge in
+`MANIFEST` was trained once, with a fixed seed and deterministic ops, by
+
+    GANKIT_DATA_DIR=/path/to/datasets python -m gankit.judges train NAME [NAME ...]
+
+and its file ships in `gankit/weights/` with its SHA-256 pinned in `gankit/weights/judges.json`.
+`load(NAME)` checks the hash before it trusts the file. What each was trained on and its accuracy
+on held-out real images are in the manifest, and printed when it loads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+WEIGHTS = Path(__file__).parent / "weights"
+MANIFEST = WEIGHTS / "judges.json"
+SEED = 0
+
+
+class JudgeUnavailable(RuntimeError):
+    """A shipped judge's file is missing or is not the file its hash was pinned for."""
+
+
+def classifier_model(image_shape, classes: int = 10) -> keras.Model:
+    """The evaluation classifier of chapters 03–07: two stride-2 convolutions, a 128-unit
+    "features" layer (the Fréchet distance's and KID's features) and a softmax."""
+    inputs = keras.Input(image_shape, name="image")
+    x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
+    x = layers.Conv2D(64, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(0.25)(x)
+    x = layers.Dense(128, activation="relu", name="features")(x)
+    x = layers.Dropout(0.25)(x)
+    outputs = layers.Dense(classes, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="evaluation_classifier")
+
+
+# name → how it is trained: the dataset (`data.image_arrays`), the epochs
+RECIPES = {
+    "mnist": dict(dataset="mnist", epochs=3),
+    "fashion_mnist": dict(dataset="fashion_mnist", epochs=5),
+}
+
+
+def manifest() -> dict:
+    return json.loads(MANIFEST.read_text()) if MANIFEST.is_file() else {}
+
+
+def sha256(path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def weights_digest(model: keras.Model) -> str:
+    """SHA-256 of a model's weights alone (the .keras file's own hash also covers its save date):
+    equal for two trainings that computed the same weights."""
+    digest = hashlib.sha256()
+    for weight in model.get_weights():
+        digest.update(np.ascontiguousarray(weight).tobytes())
+    return digest.hexdigest()
+
+
+def shipped(name: str) -> bool:
+    """Whether gankit ships a judge called `name`."""
+    return name in manifest()
+
+
+def load(name: str, verbose: int = 1) -> keras.Model:
+    """The shipped judge `name`, after checking its file against the pinned SHA-256."""
+    entry = manifest().get(name)
+    if entry is None:
+        raise JudgeUnavailable(f"no shipped judge {name!r}; shipped: {sorted(manifest())}")
+    path = WEIGHTS / entry["file"]
+    how = (f"Reinstall gankit (its wheel carries gankit/weights/{entry['file']}), or retrain it "
+           f"with `python -m gankit.judges train {name}` (the numbers then compare only with "
+           f"numbers from that file).")
+    if not path.is_file():
+        raise JudgeUnavailable(f"judge {name!r}: {path} is missing. {how}")
+    if sha256(path) != entry["sha256"]:
+        raise JudgeUnavailable(f"judge {name!r}: {path} does not match its pinned SHA-256 "
+                               f"{entry['sha256'][:12]}… (changed or truncated). {how}")
+    model = keras.models.load_model(path)
+    if verbose:
+        print(f"{name} judge: shipped with gankit (sha256 {entry['sha256'][:12]}…), trained on "
+              f"{entry['trained_on']}; {entry['score_name']} {entry['score']:.4f}")
+    return model
+
+
+def train(name: str) -> dict:
+    """Train judge `name` from its recipe, deterministically, save it into `gankit/weights/` and
+    pin its hash in the manifest. Returns its manifest entry."""
+    from gankit import data, runtime
+
+    if runtime.smoke():
+        raise RuntimeError("train: a judge trained on smoke data judges nothing: unset "
+                           "GANKIT_SMOKE")
+    if name not in RECIPES:
+        raise ValueError(f"train: unknown judge {name!r}; known: {sorted(RECIPES)}")
+    recipe = RECIPES[name]
+    keras.utils.set_random_seed(SEED)
+    tf.config.experimental.enable_op_determinism()
+    x_train, y_train = data.image_arrays(recipe["dataset"], "train")
+    x_test, y_test = data.image_arrays(recipe["dataset"], "test")
+    x_train, x_test = data.to_float(x_train), data.to_float(x_test)
+    model = classifier_model(x_train.shape[1:], int(y_train.max()) + 1)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    started = time.time()
+    model.fit(x_train, y_train, batch_size=128, epochs=recipe["epochs"], verbose=2)
+    judge = classifier_model(x_train.shape[1:], int(y_train.max()) + 1)  # saved without optimizer
+    judge.set_weights(model.get_weights())
+    predicted = np.argmax(judge.predict(x_test, batch_size=512, verbose=0), axis=1)
+    accuracy = float(np.mean(predicted == y_test))
+    WEIGHTS.mkdir(exist_ok=True)
+    path = WEIGHTS / f"{name}.keras"
+    judge.save(path)
+    entry = dict(file=path.name, sha256=sha256(path), weights_sha256=weights_digest(judge),
+                 trained_on=(
+        f"the {len(x_train):,} {recipe['dataset']} training images, {recipe['epochs']} epochs, "
+        f"seed {SEED}"), score_name=f"accuracy on the {len(x_test):,} test images",
+        score=accuracy, seconds=round(time.time() - started, 1),
+        command=f"python -m gankit.judges train {name}", date=time.strftime("%Y-%m-%d"),
+        tensorflow=tf.__version__, keras=keras.__version__)
+    entries = manifest()
+    entries[name] = entry
+    MANIFEST.write_text(json.dumps(dict(sorted(entries.items())), indent=2) + "\n")
+    print(f"{name}: {entry['score_name']} {accuracy:.4f}; wrote {path} ({entry['sha256'][:12]}…)")
+    return entry
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) < 2 or argv[0] != "train":
+        raise SystemExit(f"usage: python -m gankit.judges train NAME [NAME ...]; judges: "
+                         f"{', '.join(sorted(RECIPES))}")
+    for name in argv[1:]:
+        train(name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The shipped judges: pinned files that load, that refuse a changed file, and that the
+metrics use, so a generator gets the same number on every machine."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from gankit import judges, metrics
+
+
+@pytest.mark.parametrize("name", ["mnist", "fashion_mnist"])
+def test_a_shipped_judge_is_the_file_its_hash_was_pinned_for(name):
+    entry = judges.manifest()[name]
+    assert judges.sha256(judges.WEIGHTS / entry["file"]) == entry["sha256"]
+    model = judges.load(name, verbose=0)
+    assert judges.weights_digest(model) == entry["weights_sha256"]
+    assert model.output_shape == (None, 10) and model.get_layer("features").units == 128
+    assert entry["score"] > (0.98 if name == "mnist" else 0.88)  # test accuracy when trained
+
+
+def test_a_changed_or_missing_judge_file_is_refused(tmp_path, monkeypatch):
+    folder = tmp_path / "weights"
+    shutil.copytree(judges.WEIGHTS, folder)
+    monkeypatch.setattr(judges, "WEIGHTS", folder)
+    monkeypatch.setattr(judges, "MANIFEST", folder / "judges.json")
+    data = bytearray((folder / "mnist.keras").read_bytes())
+    (folder / "mnist.keras").write_bytes(bytes(data[: len(data) // 2]))  # a truncated download
+    with pytest.raises(judges.JudgeUnavailable, match="SHA-256.*Reinstall gankit"):
+        judges.load("mnist")
+    (folder / "mnist.keras").unlink()
+    with pytest.raises(judges.JudgeUnavailable, match="missing"):
+        judges.load("mnist")
+    with pytest.raises(judges.JudgeUnavailable, match="no shipped judge 'cifar10'"):
+        judges.load("cifar10")
+    entries = json.loads((folder / "judges.json").read_text())
+    assert set(entries) >= {"mnist", "fashion_mnist"}
+
+
+def test_the_metrics_score_with_the_shipped_judge(capsys):
+    model = metrics.classifier("mnist")
+    assert "shipped with gankit" in capsys.readouterr().out
+    assert judges.weights_digest(model) == judges.manifest()["mnist"]["weights_sha256"]
+    digits = np.zeros((4, 28, 28, 1), "float32") - 1
+    features, probs = metrics.classifier_outputs(model, digits)
+    assert features.shape == (4, 128) and np.allclose(probs.sum(1), 1, atol=1e-5)
+
+
+def test_training_a_judge_on_smoke_data_is_refused(monkeypatch):
+    monkeypatch.setenv("GANKIT_SMOKE", "1")
+    with pytest.raises(RuntimeError, match="smoke"):
+        judges.train("mnist")
