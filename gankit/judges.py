@@ -4,7 +4,7 @@ A judge retrained on another machine (or on the same one: TensorFlow's CPU kerne
 bit-reproducible by default) gives another number for the same generator. So each judge in
 `MANIFEST` was trained once, with a fixed seed and deterministic ops, by
 
-    GANKIT_DATA_DIR=/path/to/datasets python -m gankit.judges train NAME [NAME ...]
+    GANKIT_DATA_DIR=/path/to/datasets python -m gankit train-judges NAME [NAME ...]
 
 and its file ships in `gankit/weights/` with its SHA-256 pinned in `gankit/weights/judges.json`.
 `load(NAME)` checks the hash before it trusts the file. What each was trained on and its accuracy
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -83,7 +82,7 @@ def load(name: str, verbose: int = 1) -> keras.Model:
         raise JudgeUnavailable(f"no shipped judge {name!r}; shipped: {sorted(manifest())}")
     path = WEIGHTS / entry["file"]
     how = (f"Reinstall gankit (its wheel carries gankit/weights/{entry['file']}), or retrain it "
-           f"with `python -m gankit.judges train {name}` (the numbers then compare only with "
+           f"with `python -m gankit train-judges {name}` (the numbers then compare only with "
            f"numbers from that file).")
     if not path.is_file():
         raise JudgeUnavailable(f"judge {name!r}: {path} is missing. {how}")
@@ -130,23 +129,10 @@ def train(name: str) -> dict:
         f"the {len(x_train):,} {recipe['dataset']} training images, {recipe['epochs']} epochs, "
         f"seed {SEED}"), score_name=f"accuracy on the {len(x_test):,} test images",
         score=accuracy, seconds=round(time.time() - started, 1),
-        command=f"python -m gankit.judges train {name}", date=time.strftime("%Y-%m-%d"),
+        command=f"python -m gankit train-judges {name}", date=time.strftime("%Y-%m-%d"),
         tensorflow=tf.__version__, keras=keras.__version__)
     entries = manifest()
     entries[name] = entry
     MANIFEST.write_text(json.dumps(dict(sorted(entries.items())), indent=2) + "\n")
     print(f"{name}: {entry['score_name']} {accuracy:.4f}; wrote {path} ({entry['sha256'][:12]}…)")
     return entry
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) < 2 or argv[0] != "train":
-        raise SystemExit(f"usage: python -m gankit.judges train NAME [NAME ...]; judges: "
-                         f"{', '.join(sorted(RECIPES))}")
-    for name in argv[1:]:
-        train(name)
-
-
-if __name__ == "__main__":
-    main()

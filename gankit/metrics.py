@@ -23,7 +23,7 @@ import tensorflow as tf
 from keras import layers
 from scipy import linalg
 
-from gankit import data, live, runtime
+from gankit import data, judges, live, runtime
 
 CONFIDENT = 0.9  # a sample counts as "recognised" when the classifier's top probability ≥ this
 
@@ -106,8 +106,6 @@ def classifier(name: str = "mnist", epochs: int | None = None, verbose: int = 1)
     `runtime.cache_dir()`; its test accuracy is printed. In smoke mode that training is brief
     and not cached. epochs: training epochs (default: `CLASSIFIER_EPOCHS[name]`).
     """
-    from gankit import judges  # not at import time: `python -m gankit.judges` trains them
-
     if judges.shipped(name) and epochs is None:
         return judges.load(name, verbose=verbose)
     epochs = epochs or CLASSIFIER_EPOCHS.get(name, 3)

@@ -48,7 +48,7 @@ def test_frechet_distance():
 
 
 def test_classifier_scores_rank_real_above_noise(no_data, capsys):
-    # epochs given: trained here, not the shipped judge (smoke: briefly, on the stand-in, not cached)
+    # epochs given: trained here, not the shipped judge (smoke: briefly, on the stand-in)
     model = metrics.classifier("mnist", epochs=1)
     assert "test accuracy" in capsys.readouterr().out
     x_test = data.to_float(data.image_arrays("mnist", "test")[0])
