@@ -120,3 +120,19 @@ def test_interval_covers_the_mean_and_separates_a_shift():
     assert metrics.interval([2.0, 2.0, 2.0]) == (2.0, 2.0)
     with pytest.raises(ValueError, match="finite"):
         metrics.interval([1.0, np.nan])
+
+
+def test_gaussian_baseline_matches_the_mean_and_the_main_directions():
+    rng = np.random.default_rng(0)
+    basis = rng.normal(size=(3, 64))
+    images = np.tanh(0.3 * rng.normal(size=(500, 3)) @ basis + 0.2).reshape(500, 8, 8, 1)
+    images = images.astype("float32")
+    samples = metrics.gaussian_baseline(images, 400, components=8)
+    assert samples.shape == (400, 8, 8, 1) and samples.dtype == np.float32
+    assert samples.min() >= -1 and samples.max() <= 1
+    assert abs(samples.mean() - images.mean()) < 0.05
+    noise = rng.uniform(-1, 1, images.shape).astype("float32")
+    flat = lambda x: x.reshape(len(x), -1).astype("float64")  # noqa: E731
+    assert metrics.mmd(flat(samples), flat(images[:400])) < metrics.mmd(flat(noise), flat(images))
+    with pytest.raises(ValueError, match="positive"):
+        metrics.gaussian_baseline(images, 0)
