@@ -479,8 +479,10 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
     memo = memorisation(samples, images, held_out)
     trained, floor, ceiling = scores[TRAINED], scores[FLOOR], scores[CEILING]
     numbers = {"kid": trained["kid"], "fd": trained["fd"], "upright": trained["upright"],
-               "kid_real": floor["kid"], "fd_real": floor["fd"],
+               "kid_real": floor["kid"], "fd_real": floor["fd"], "upright_real": floor["upright"],
                "kid_untrained": ceiling["kid"], "fd_untrained": ceiling["fd"],
+               "upright_untrained": ceiling["upright"],
+               "n_fake": len(samples), "n_real": len(images), "n_floor": len(held_out),
                "memorisation_ratio": memo["ratio"]}
     if inception and not runtime.smoke():
         try:

@@ -1,0 +1,89 @@
+"""Every number in the README's results tables is a measured one: it is in that chapter's
+`results/*.json`, at the precision shown (KID and shares may be shown ×1000 or in %, seconds in
+minutes). Numbers that are not results are told apart by their context: the book's own
+settings ("the book's 300 epochs", "book: 100"), sizes ("640×427"), the "×1000" of a column
+name. A row whose number is in no JSON fails here, naming the line."""
+
+import json
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NUMBER = re.compile(r"(?<![\w.×])[−-]?\d[\d,]*(?:\.\d+)?(?![\w×])")
+NOT_RESULTS = [
+    re.compile(r"book(?:'s)?:?\s+[\d,]+"),      # the book's settings
+    re.compile(r"\d+\s*×\s*\d+"),                # sizes and "× 1000"
+    re.compile(r"×\s*1000"),
+    re.compile(r"n = \d+"),                      # a sample size in a label
+]
+
+
+def recorded(chapter):
+    entry = json.loads((ROOT / "results" / f"{chapter}.json").read_text())
+    values = [v for v in entry["metrics"].values() if isinstance(v, (int, float))]
+    return values + [entry["train_seconds"]]
+
+
+def shown_as(token, values):
+    text = token.replace("−", "-").replace(",", "")
+    shown, decimals = float(text), len(text.split(".")[1]) if "." in text else 0
+    half_unit = 0.5 * 10 ** -decimals
+    for value in values:
+        for scale in (1, 1000, 100, 1 / 60):  # as is, ×1000, %, seconds → minutes
+            v = value * scale
+            if abs(v - shown) <= half_unit + 1e-9:  # rounded to the digits shown
+                return True
+            if shown and decimals == 0 and abs(shown) >= 100 and abs(v - shown) / abs(
+                    shown) < 0.006:  # three significant figures of a large number
+                return True
+    return False
+
+
+def table_numbers():
+    """(line number, chapter, number, cell) for every number in a results table."""
+    chapters = {p.stem[:2]: p.stem for p in (ROOT / "results").glob("[0-9][0-9]_*.json")}
+    chapter, header, found = None, None, []
+    for number, line in enumerate((ROOT / "README.md").read_text().splitlines(), 1):
+        if line.startswith("## ") and not line.startswith(("## Chapters", "## Results")):
+            chapter = None  # past the results
+            if found:
+                break
+        heading = re.match(r"\*\*(\d\d) ·", line)
+        if heading:
+            chapter = chapters.get(heading.group(1))
+        if not line.startswith("|"):
+            header = None
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if set("".join(cells)) <= set("-: "):
+            continue
+        if header is None:
+            header = cells
+            continue
+        if header[0] == "#":  # the chapter table: its "measured" and "CPU time" columns
+            row_chapter, checked = chapters.get(cells[0]), cells[4:6]
+        else:
+            row_chapter, checked = chapter, cells[1:]
+        if row_chapter is None:
+            continue
+        for cell in checked:
+            text = cell.replace("**", "")
+            for pattern in NOT_RESULTS:
+                text = pattern.sub(" ", text)
+            found += [(number, row_chapter, token, cell) for token in NUMBER.findall(text)]
+    return found
+
+
+def test_every_number_in_the_results_tables_is_recorded():
+    numbers = table_numbers()
+    assert len(numbers) > 200  # the tables were found
+    cache = {}
+    missing = [f"README.md:{line} ({chapter}): {token} in {cell[:70]!r}"
+               for line, chapter, token, cell in numbers
+               if not shown_as(token, cache.setdefault(chapter, recorded(chapter)))]
+    assert not missing, "numbers in no results/*.json:\n" + "\n".join(missing)
+
+
+def test_the_check_can_fail():
+    assert shown_as("22.3", [22.2772]) and shown_as("723", [0.7234]) and shown_as("78", [0.781])
+    assert not shown_as("22.4", [22.2772]) and not shown_as("0.06", [0.0435])
