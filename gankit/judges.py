@@ -46,10 +46,41 @@ def classifier_model(image_shape, classes: int = 10) -> keras.Model:
     return keras.Model(inputs, outputs, name="evaluation_classifier")
 
 
-# name → how it is trained: the dataset (`data.image_arrays`), the epochs
+def residual_classifier_model(image_shape, classes: int = 10) -> keras.Model:
+    """A stronger judge for colour images (CIFAR-10): random flips and shifts while training, five
+    residual blocks in three stages (32, 64, 128 filters, BatchNorm), global average pooling and
+    the same 128-unit "features" layer and softmax as `classifier_model`."""
+
+    def block(x, filters, stride):
+        shortcut = x
+        x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+        x = layers.ReLU()(layers.BatchNormalization()(x))
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        if stride != 1 or shortcut.shape[-1] != filters:
+            shortcut = layers.BatchNormalization()(
+                layers.Conv2D(filters, 1, strides=stride, use_bias=False)(shortcut))
+        return layers.ReLU()(layers.Add()([x, shortcut]))
+
+    inputs = keras.Input(image_shape, name="image")
+    x = layers.RandomFlip("horizontal")(inputs)
+    x = layers.RandomTranslation(0.125, 0.125, fill_mode="reflect")(x)
+    x = layers.ReLU()(layers.BatchNormalization()(
+        layers.Conv2D(32, 3, padding="same", use_bias=False)(x)))
+    for filters, stride in ((32, 1), (64, 2), (64, 1), (128, 2), (128, 1)):
+        x = block(x, filters, stride)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(128, activation="relu", name="features")(x)
+    x = layers.Dropout(0.25)(x)
+    outputs = layers.Dense(classes, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="evaluation_classifier")
+
+
+# name → how it is trained: the dataset (`data.image_arrays`), the network, the epochs
 RECIPES = {
-    "mnist": dict(dataset="mnist", epochs=3),
-    "fashion_mnist": dict(dataset="fashion_mnist", epochs=5),
+    "mnist": dict(dataset="mnist", model=classifier_model, epochs=3),
+    "fashion_mnist": dict(dataset="fashion_mnist", model=classifier_model, epochs=5),
+    "cifar10": dict(dataset="cifar10", model=residual_classifier_model, epochs=40),
 }
 
 
@@ -112,12 +143,14 @@ def train(name: str) -> dict:
     x_train, y_train = data.image_arrays(recipe["dataset"], "train")
     x_test, y_test = data.image_arrays(recipe["dataset"], "test")
     x_train, x_test = data.to_float(x_train), data.to_float(x_test)
-    model = classifier_model(x_train.shape[1:], int(y_train.max()) + 1)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    build, epochs, classes = recipe["model"], recipe["epochs"], int(y_train.max()) + 1
+    model = build(x_train.shape[1:], classes)
+    steps = epochs * -(-len(x_train) // 128)
+    model.compile(optimizer=keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(
+        1e-3, steps)), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     started = time.time()
-    model.fit(x_train, y_train, batch_size=128, epochs=recipe["epochs"], verbose=2)
-    judge = classifier_model(x_train.shape[1:], int(y_train.max()) + 1)  # saved without optimizer
+    model.fit(x_train, y_train, batch_size=128, epochs=epochs, verbose=2)
+    judge = build(x_train.shape[1:], classes)  # saved without the optimizer
     judge.set_weights(model.get_weights())
     predicted = np.argmax(judge.predict(x_test, batch_size=512, verbose=0), axis=1)
     accuracy = float(np.mean(predicted == y_test))
@@ -126,8 +159,8 @@ def train(name: str) -> dict:
     judge.save(path)
     entry = dict(file=path.name, sha256=sha256(path), weights_sha256=weights_digest(judge),
                  trained_on=(
-        f"the {len(x_train):,} {recipe['dataset']} training images, {recipe['epochs']} epochs, "
-        f"seed {SEED}"), score_name=f"accuracy on the {len(x_test):,} test images",
+        f"the {len(x_train):,} {recipe['dataset']} training images, {epochs} epochs, seed "
+        f"{SEED}, {build.__name__}"), score_name=f"accuracy on the {len(x_test):,} test images",
         score=accuracy, seconds=round(time.time() - started, 1),
         command=f"python -m gankit train-judges {name}", date=time.strftime("%Y-%m-%d"),
         tensorflow=tf.__version__, keras=keras.__version__)

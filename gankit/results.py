@@ -58,6 +58,8 @@ def table(folder=None) -> str:
     rows = ["| chapter | metrics | training time | device |", "|---|---|---|---|"]
     for path in sorted(folder.glob("*.json")):
         entry = json.loads(path.read_text())
+        if "chapter" not in entry:  # a benchmark's file, not a chapter's
+            continue
         shown = ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
                           for k, v in entry["metrics"].items())
         rows.append(f"| {entry['chapter']} | {shown} | {entry['train_seconds'] / 60:.1f} min | "
