@@ -456,6 +456,7 @@ def memorisation(samples, train_images, held_out) -> dict:
 
 
 FLOOR, CEILING, TRAINED = "held-out real images (floor)", "untrained G (ceiling)", "trained G"
+BASELINE = "PCA Gaussian (baseline)"
 
 
 def face_report(name: str, generator, untrained_generator, z, images, held_out,
@@ -463,9 +464,10 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
     """The evaluation of an image set without labels (chapters 08–10), in one call.
 
     Trains (or loads) `feature_network(name, images, held_out)`, prints `compare`'s table for the
-    held-out real images (floor), `untrained_generator` (ceiling) and `generator`, all on latent
-    batch `z`, and the `memorisation` check. With `inception`, outside smoke mode, it adds the
-    standard Inception KID where the weights can be had (Colab), and says why not otherwise.
+    held-out real images (floor), `untrained_generator` (ceiling), `gaussian_baseline` (a non-GAN
+    baseline) and `generator`, the generators on latent batch `z`, and the `memorisation` check.
+    With `inception`, outside smoke mode, it adds the standard Inception KID where the weights can
+    be had (Colab), and says why not otherwise.
     Returns {"metrics": flat numbers for `results.record`, "samples": G's images,
     "memorisation": `memorisation`'s dict, "scores": `compare`'s dict}.
     """
@@ -474,6 +476,7 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
     scores = compare(features, {
         FLOOR: held_out,
         CEILING: untrained_generator.predict(z, verbose=0),
+        BASELINE: gaussian_baseline(images, len(samples)),
         TRAINED: samples,
     }, images, seconds=None if seconds is None else {TRAINED: seconds})
     memo = memorisation(samples, images, held_out)
@@ -482,6 +485,7 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
                "kid_real": floor["kid"], "fd_real": floor["fd"], "upright_real": floor["upright"],
                "kid_untrained": ceiling["kid"], "fd_untrained": ceiling["fd"],
                "upright_untrained": ceiling["upright"],
+               "kid_baseline": scores[BASELINE]["kid"], "fd_baseline": scores[BASELINE]["fd"],
                "n_fake": len(samples), "n_real": len(images), "n_floor": len(held_out),
                "memorisation_ratio": memo["ratio"]}
     if inception and not runtime.smoke():

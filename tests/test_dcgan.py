@@ -229,7 +229,9 @@ def test_face_report_scores_floor_ceiling_and_trained_g(capsys):
                                  seconds=60.0)
     out = capsys.readouterr().out
     assert "floor" in out and "ceiling" in out and "ratio" in out and "Inception" not in out
-    assert set(report["metrics"]) >= {"kid", "fd", "kid_real", "fd_untrained", "memorisation_ratio"}
+    assert "baseline" in out
+    assert set(report["metrics"]) >= {"kid", "fd", "kid_real", "fd_untrained", "memorisation_ratio",
+                                      "kid_baseline", "fd_baseline", "upright_real", "n_fake"}
     assert report["samples"].shape == (30, 8, 8, 3)
 
 
