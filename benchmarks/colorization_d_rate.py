@@ -7,7 +7,7 @@ Trains the chroma colorizer (`colorization_generator(chroma=True)`) with the adv
 photos and the gradient norm reaching G's weights through D (beside the MSE's). A D whose outputs
 no longer vary gives G no adversarial signal. Writes `results/14_d_learning_rate.json`.
 
-    GANKIT_DATA_DIR=... python benchmarks/colorization_d_rate.py [--steps 60] [--every 10]
+    GANKIT_DATA_DIR=... python benchmarks/colorization_d_rate.py [--steps 40] [--every 10]
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def signal(g, d, grey, colour):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=60)
+    parser.add_argument("--steps", type=int, default=40)
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("--out", default=str(Path(__file__).parents[1] / "results"))
     args = parser.parse_args()
