@@ -312,7 +312,7 @@ def compare(model: keras.Model, candidates: dict, reference_images,
 ROTATIONS = 4  # 0, 90, 180 and 270 degrees
 
 
-def _rotation_model(image_shape) -> keras.Model:
+def rotation_model(image_shape) -> keras.Model:
     inputs = keras.Input(image_shape, name="image")
     x = inputs
     for filters in (32, 64, 128, 256)[:max(2, int(np.log2(image_shape[0])) - 2)]:
@@ -326,7 +326,7 @@ def _rotation_model(image_shape) -> keras.Model:
     return keras.Model(inputs, outputs, name="rotation_network")
 
 
-def _rotated(images):
+def rotated(images):
     """Each image at 0, 90, 180 and 270 degrees, and those labels 0–3."""
     turns = [np.rot90(images, k, axes=(1, 2)) for k in range(ROTATIONS)]
     labels = np.repeat(np.arange(ROTATIONS, dtype=np.uint8), len(images))
@@ -343,22 +343,34 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
     Fréchet distance and KID as Inception's do for the standard FID. `compare` scores with it;
     its "upright" column is then the share of images it sees, confidently, as upright.
     The network's accuracy on `held_out` (real images it never saw) is printed.
-    Cached in `runtime.cache_dir()` under `name`, the images' shape, count and checksum, and
+    Where gankit ships one for `name` at this side (`judges.shipped("celeba_64")`, ...), that one,
+    checked against its pinned hash: the same number for the same G on every machine. Otherwise
+    it is cached in `runtime.cache_dir()` under `name`, the images' shape, count and checksum, and
     `epochs`; in smoke mode it trains one epoch and is not cached.
     """
     images = data.check_images(images, "images")
     held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
+    shipped = f"{name}_{images.shape[1]}"
+    if judges.shipped(shipped) and epochs == judges.RECIPES[shipped]["epochs"]:
+        model = judges.load(shipped, verbose=verbose)
+        x_held, y_held = rotated(held_out)
+        accuracy = float(np.mean(np.argmax(model.predict(x_held, batch_size=512, verbose=0), 1)
+                                 == y_held))
+        if verbose:
+            print(f"{name} feature network: rotation accuracy {accuracy:.4f} on these "
+                  f"{len(held_out)} held-out images")
+        return model
     path = _cache_path(name, images, epochs, "rotation")
 
     def train():
-        x, y = _rotated(images)
-        model = _rotation_model(images.shape[1:])
+        x, y = rotated(images)
+        model = rotation_model(images.shape[1:])
         model.compile(optimizer=keras.optimizers.Adam(1e-3),
                       loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         keras.utils.set_random_seed(0)
         model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
                   verbose=0, callbacks=[live.FitProgress()])
-        accuracy = float(model.evaluate(*_rotated(held_out), batch_size=512, verbose=0)[1])
+        accuracy = float(model.evaluate(*rotated(held_out), batch_size=512, verbose=0)[1])
         return model, accuracy, f" on {len(x)} rotated real images"
 
     return _cached_network(path, "held_out_accuracy", f"{name} feature network",
