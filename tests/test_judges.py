@@ -9,7 +9,6 @@ import pytest
 
 from gankit import judges, metrics
 
-
 # the least each judge scored on held-out real images when it was trained
 LEAST = {"mnist": 0.98, "fashion_mnist": 0.88, "cifar10": 0.75, "anime_faces_64": 0.9,
          "celeba_32": 0.9, "celeba_64": 0.9}
