@@ -59,3 +59,22 @@ def test_training_a_judge_on_smoke_data_is_refused(monkeypatch):
     monkeypatch.setenv("GANKIT_SMOKE", "1")
     with pytest.raises(RuntimeError, match="smoke"):
         judges.train("mnist")
+
+
+def test_feature_network_uses_a_shipped_rotation_judge(tmp_path, monkeypatch, capsys):
+    """With a judge shipped for a face set at this side, feature_network loads it (no training)
+    and reports its rotation accuracy on the held-out images it is given."""
+    model = metrics.rotation_model((8, 8, 3))
+    monkeypatch.setattr(judges, "WEIGHTS", tmp_path)
+    monkeypatch.setattr(judges, "MANIFEST", tmp_path / "judges.json")
+    model.save(tmp_path / "tiny_8.keras")
+    (tmp_path / "judges.json").write_text(json.dumps({"tiny_8": dict(
+        file="tiny_8.keras", sha256=judges.sha256(tmp_path / "tiny_8.keras"),
+        weights_sha256=judges.weights_digest(model), trained_on="nothing",
+        score_name="rotation accuracy", score=0.25)}))
+    monkeypatch.setitem(judges.RECIPES, "tiny_8", dict(faces=("tiny", 8, {}), epochs=5))
+    images = np.random.default_rng(0).uniform(-1, 1, (6, 8, 8, 3)).astype("float32")
+    loaded = metrics.feature_network("tiny", images, images[:4])
+    assert judges.weights_digest(loaded) == judges.weights_digest(model)
+    out = capsys.readouterr().out
+    assert "shipped with gankit" in out and "on these 4 held-out images" in out
