@@ -25,23 +25,9 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import gankit  # noqa: E402
-from gankit import data, losses, models, runtime, translation  # noqa: E402
+from gankit import data, models, runtime, translation  # noqa: E402
 
 WEIGHT = 1e-3  # notebook 14's ADVERSARIAL_WEIGHT
-
-
-def signal(g, d, grey, colour):
-    bce = losses.BCE(reduction="sum")
-    with tf.GradientTape(persistent=True) as tape:
-        generated = g(grey, training=False)
-        d_real, d_fake = d(colour, training=False), d(generated, training=False)
-        mse = tf.reduce_mean(tf.square(colour - generated))
-        adversarial = WEIGHT * bce.generator(d_fake)
-    through_d, mse_part = (float(tf.linalg.global_norm(tape.gradient(loss, g.trainable_variables)))
-                           for loss in (adversarial, mse))
-    return dict(d_real=float(np.mean(d_real)), d_real_sd=float(np.std(d_real)),
-                d_fake=float(np.mean(d_fake)), d_fake_sd=float(np.std(d_fake)),
-                through_d=through_d, mse_part=mse_part)
 
 
 def main():
@@ -67,12 +53,14 @@ def main():
             g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(d_lr),
             adversarial_weight=WEIGHT, label_noise=0.1, seed=0)
         dataset = data.from_arrays(grey, 8, labels=colour, drop_remainder=True, seed=0)
-        rows, started = [dict(step=0, **signal(g, d, probe_grey, probe_colour))], time.time()
+        def signal(g=g, d=d):
+            return translation.adversarial_signal(g, d, probe_grey, probe_colour, WEIGHT)
+
+        rows, started = [dict(step=0, **signal())], time.time()
         for i, (x, y) in enumerate(dataset.repeat().take(args.steps), 1):
             logs = step(x, y)
             if i % args.every == 0:
-                rows.append(dict(step=i, d_loss=float(logs["d_loss"]),
-                                 **signal(g, d, probe_grey, probe_colour)))
+                rows.append(dict(step=i, d_loss=float(logs["d_loss"]), **signal()))
                 print(f"D lr {d_lr:g}, step {i}: " + ", ".join(
                     f"{k} {v:.3g}" for k, v in rows[-1].items() if k != "step"), flush=True)
         runs[f"{d_lr:g}"] = dict(rows=rows, seconds=time.time() - started)

@@ -76,6 +76,32 @@ def residual_classifier_model(image_shape, classes: int = 10) -> keras.Model:
     return keras.Model(inputs, outputs, name="evaluation_classifier")
 
 
+ROTATIONS = 4  # 0, 90, 180 and 270 degrees
+
+
+def rotation_model(image_shape) -> keras.Model:
+    """The rotation network of chapters 08–10 (`metrics.feature_network`): stride-2
+    convolutions, global average pooling, 128 "features" of length √128, a 4-way softmax."""
+    inputs = keras.Input(image_shape, name="image")
+    x = inputs
+    for filters in (32, 64, 128, 256)[:max(2, int(np.log2(image_shape[0])) - 2)]:
+        x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(128, activation="relu")(x)
+    # Features of length √128: KID's cubic kernel (x·y/d + 1)³ then stays in a sane range.
+    x = layers.UnitNormalization()(x)
+    x = layers.Rescaling(128 ** 0.5, name="features")(x)
+    outputs = layers.Dense(ROTATIONS, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="rotation_network")
+
+
+def rotated(images):
+    """Each image at 0, 90, 180 and 270 degrees, and those labels 0–3."""
+    turns = [np.rot90(images, k, axes=(1, 2)) for k in range(ROTATIONS)]
+    labels = np.repeat(np.arange(ROTATIONS, dtype=np.uint8), len(images))
+    return np.concatenate(turns), labels
+
+
 CELEBA_BOX = (30, 55, 150, 175)  # notebooks 09 and 10's face box (not applied to the pack's crops)
 
 # name → how it is trained. Classifiers: the dataset (`data.image_arrays`), the network, the epochs.
@@ -167,43 +193,71 @@ def train(name: str) -> dict:
     return entry
 
 
+def accuracy(model: keras.Model, images, labels) -> float:
+    """The share of `images` whose most probable class under `model` is `labels`."""
+    probabilities = model.predict(images, batch_size=512, verbose=0)
+    return float(np.mean(np.argmax(probabilities, axis=1) == labels))
+
+
+def fit_classifier(dataset: str, build=classifier_model, epochs: int = 3, cosine: bool = False,
+                   **fit) -> tuple[keras.Model, float]:
+    """`build` trained on `dataset`'s real training images (`data.image_arrays`; Adam 1e-3,
+    batch 128; cosine: the learning rate falls to 0 over the run), and its test accuracy."""
+    from gankit import data
+
+    x_train, y_train = data.image_arrays(dataset, "train")
+    x_test, y_test = data.image_arrays(dataset, "test")
+    x_train, x_test = data.to_float(x_train), data.to_float(x_test)
+    model = build(x_train.shape[1:], int(y_train.max()) + 1)
+    rate = keras.optimizers.schedules.CosineDecay(1e-3, epochs * -(-len(x_train) // 128)) \
+        if cosine else 1e-3
+    model.compile(optimizer=keras.optimizers.Adam(rate), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x_train, y_train, batch_size=128, epochs=epochs, **fit)
+    return model, accuracy(model, x_test, y_test)
+
+
+def fit_rotation(images, held_out, epochs: int = 5, **fit) -> tuple[keras.Model, float]:
+    """`rotation_model` trained to tell how far each of `images` (float, [-1, 1]) is rotated,
+    and its rotation accuracy on `held_out`, real images it never saw."""
+    x, y = rotated(images)
+    model = rotation_model(images.shape[1:])
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    model.fit(x, y, batch_size=128, epochs=epochs, shuffle=True, **fit)
+    return model, accuracy(model, *rotated(held_out))
+
+
+def _without_optimizer(model: keras.Model, build) -> keras.Model:
+    judge = build()
+    judge.set_weights(model.get_weights())
+    return judge
+
+
 def _train_classifier(recipe):
     from gankit import data
 
-    x_train, y_train = data.image_arrays(recipe["dataset"], "train")
-    x_test, y_test = data.image_arrays(recipe["dataset"], "test")
-    x_train, x_test = data.to_float(x_train), data.to_float(x_test)
-    build, epochs, classes = recipe["model"], recipe["epochs"], int(y_train.max()) + 1
-    model = build(x_train.shape[1:], classes)
-    rate = keras.optimizers.schedules.CosineDecay(1e-3, epochs * -(-len(x_train) // 128)) \
-        if recipe.get("cosine") else 1e-3  # cosine: the learning rate falls to 0 over the run
-    model.compile(optimizer=keras.optimizers.Adam(rate), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x_train, y_train, batch_size=128, epochs=epochs, verbose=2)
-    judge = build(x_train.shape[1:], classes)  # saved without the optimizer
-    judge.set_weights(model.get_weights())
-    predicted = np.argmax(judge.predict(x_test, batch_size=512, verbose=0), axis=1)
-    return (judge, float(np.mean(predicted == y_test)),
-            f"the {len(x_train):,} {recipe['dataset']} training images, {epochs} epochs, seed "
-            f"{SEED}, {build.__name__}", f"accuracy on the {len(x_test):,} test images")
+    build, epochs = recipe["model"], recipe["epochs"]
+    n_train, n_test = (len(data.image_arrays(recipe["dataset"], split)[1])
+                       for split in ("train", "test"))
+    model, score = fit_classifier(recipe["dataset"], build, epochs, recipe.get("cosine", False),
+                                  verbose=2)
+    judge = _without_optimizer(model, lambda: build(model.input.shape[1:],
+                                                    model.output.shape[-1]))
+    return (judge, score,
+            f"the {n_train:,} {recipe['dataset']} training images, {epochs} epochs, seed {SEED}, "
+            f"{build.__name__}", f"accuracy on the {n_test:,} test images")
 
 
 def _train_rotation(recipe):
-    from gankit import data, metrics
+    from gankit import data
 
     set_name, size, options = recipe["faces"]
     faces = data.faces(set_name, size, held_out=250, seed=SEED, **options)
     images, held_out = data.to_float(faces.sample), data.to_float(faces.held_out)
-    x, y = metrics.rotated(images)
-    model = metrics.rotation_model(images.shape[1:])
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
-    model.fit(x, y, batch_size=128, epochs=recipe["epochs"], shuffle=True, verbose=2)
-    judge = metrics.rotation_model(images.shape[1:])
-    judge.set_weights(model.get_weights())
-    x_held, y_held = metrics.rotated(held_out)
-    predicted = np.argmax(judge.predict(x_held, batch_size=512, verbose=0), axis=1)
-    return (judge, float(np.mean(predicted == y_held)),
+    model, score = fit_rotation(images, held_out, recipe["epochs"], verbose=2)
+    judge = _without_optimizer(model, lambda: rotation_model(images.shape[1:]))
+    return (judge, score,
             f"{len(images):,} {set_name} faces at {size}×{size} ({faces.source}), each at 0/90/180/"
             f"270°, {recipe['epochs']} epochs, seed {SEED}",
             f"rotation accuracy on {len(held_out)} held-out faces")

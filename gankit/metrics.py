@@ -24,6 +24,7 @@ from keras import layers
 from scipy import linalg
 
 from gankit import data, judges, live, runtime
+from gankit.judges import ROTATIONS, rotated, rotation_model  # noqa: F401  (public here too)
 
 CONFIDENT = 0.9  # a sample counts as "recognised" when the classifier's top probability ≥ this
 
@@ -111,15 +112,9 @@ def classifier(name: str = "mnist", epochs: int | None = None, verbose: int = 1)
     epochs = epochs or CLASSIFIER_EPOCHS.get(name, 3)
 
     def train():
-        x_train, y_train = data.image_arrays(name, "train")
-        x_test, y_test = data.image_arrays(name, "test")
-        x_train, x_test = data.to_float(x_train), data.to_float(x_test)
-        model = judges.classifier_model(x_train.shape[1:])
-        model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-        model.fit(x_train, y_train, batch_size=128, epochs=1 if runtime.smoke() else epochs,
-                  verbose=0, callbacks=[live.FitProgress()])
-        return model, float(model.evaluate(x_test, y_test, batch_size=512, verbose=0)[1]), ""
+        model, accuracy = judges.fit_classifier(name, epochs=1 if runtime.smoke() else epochs,
+                                                verbose=0, callbacks=[live.FitProgress()])
+        return model, accuracy, ""
 
     return _cached_network(runtime.cache_dir() / f"{name}_classifier.keras", "test_accuracy",
                            f"{name} evaluation classifier", "test accuracy", train, epochs,
@@ -309,30 +304,6 @@ def compare(model: keras.Model, candidates: dict, reference_images,
 
 # ------------------------------------------------------------ sets without labels (faces)
 
-ROTATIONS = 4  # 0, 90, 180 and 270 degrees
-
-
-def rotation_model(image_shape) -> keras.Model:
-    inputs = keras.Input(image_shape, name="image")
-    x = inputs
-    for filters in (32, 64, 128, 256)[:max(2, int(np.log2(image_shape[0])) - 2)]:
-        x = layers.Conv2D(filters, 3, strides=2, padding="same", activation="relu")(x)
-    x = layers.GlobalAveragePooling2D()(x)
-    x = layers.Dense(128, activation="relu")(x)
-    # Features of length √128: KID's cubic kernel (x·y/d + 1)³ then stays in a sane range.
-    x = layers.UnitNormalization()(x)
-    x = layers.Rescaling(128 ** 0.5, name="features")(x)
-    outputs = layers.Dense(ROTATIONS, activation="softmax", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name="rotation_network")
-
-
-def rotated(images):
-    """Each image at 0, 90, 180 and 270 degrees, and those labels 0–3."""
-    turns = [np.rot90(images, k, axes=(1, 2)) for k in range(ROTATIONS)]
-    labels = np.repeat(np.arange(ROTATIONS, dtype=np.uint8), len(images))
-    return np.concatenate(turns), labels
-
-
 def feature_network(name: str, images, held_out, epochs: int = 5,
                     verbose: int = 1) -> keras.Model:
     """A CNN trained here to tell how far real `images` are rotated (0/90/180/270°).
@@ -353,25 +324,18 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
     shipped = f"{name}_{images.shape[1]}"
     if judges.shipped(shipped) and epochs == judges.RECIPES[shipped]["epochs"]:
         model = judges.load(shipped, verbose=verbose)
-        x_held, y_held = rotated(held_out)
-        accuracy = float(np.mean(np.argmax(model.predict(x_held, batch_size=512, verbose=0), 1)
-                                 == y_held))
         if verbose:
-            print(f"{name} feature network: rotation accuracy {accuracy:.4f} on these "
+            print(f"{name} feature network: rotation accuracy "
+                  f"{judges.accuracy(model, *rotated(held_out)):.4f} on these "
                   f"{len(held_out)} held-out images")
         return model
     path = _cache_path(name, images, epochs, "rotation")
 
     def train():
-        x, y = rotated(images)
-        model = rotation_model(images.shape[1:])
-        model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                      loss="sparse_categorical_crossentropy", metrics=["accuracy"])
         keras.utils.set_random_seed(0)
-        model.fit(x, y, batch_size=128, epochs=1 if runtime.smoke() else epochs, shuffle=True,
-                  verbose=0, callbacks=[live.FitProgress()])
-        accuracy = float(model.evaluate(*rotated(held_out), batch_size=512, verbose=0)[1])
-        return model, accuracy, f" on {len(x)} rotated real images"
+        model, accuracy = judges.fit_rotation(images, held_out, 1 if runtime.smoke() else epochs,
+                                              verbose=0, callbacks=[live.FitProgress()])
+        return model, accuracy, f" on {len(images) * ROTATIONS} rotated real images"
 
     return _cached_network(path, "held_out_accuracy", f"{name} feature network",
                            f"rotation accuracy on {len(held_out)} held-out images", train,

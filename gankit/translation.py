@@ -208,3 +208,24 @@ def make_colorization_step(generator: keras.Model, discriminator: keras.Model, g
                 "d_real": tf.reduce_mean(real_output), "d_fake": tf.reduce_mean(fake_output)}
 
     return step
+
+
+def adversarial_signal(generator: keras.Model, discriminator: keras.Model, grey, colour,
+                       adversarial_weight: float) -> dict:
+    """Is chapter 14's adversarial term a signal, or only a path? On one batch (grey and colour
+    in [0, 1]): D's mean and spread on the originals and on G's colours, and the norm of the
+    gradient reaching G's weights through D (w·BCE(1, D(G(x)))) beside the MSE's. A D whose
+    output does not vary with its input passes ~0, and G trains as if D were not there."""
+    bce = BCE(reduction="sum")
+    with tf.GradientTape(persistent=True) as tape:
+        generated = generator(grey, training=False)
+        d_real = discriminator(colour, training=False)
+        d_fake = discriminator(generated, training=False)
+        mse = tf.reduce_mean(tf.square(colour - generated))
+        adversarial = adversarial_weight * bce.generator(d_fake)
+    through_d, mse_part = (
+        float(tf.linalg.global_norm(tape.gradient(loss, generator.trainable_variables)))
+        for loss in (adversarial, mse))
+    return dict(d_real=float(tf.reduce_mean(d_real)), d_real_sd=float(tf.math.reduce_std(d_real)),
+                d_fake=float(tf.reduce_mean(d_fake)), d_fake_sd=float(tf.math.reduce_std(d_fake)),
+                through_d=through_d, mse_part=mse_part)

@@ -216,3 +216,24 @@ def test_colour_photos_smoke_stand_in_and_clear_error(no_data, monkeypatch):
     monkeypatch.setenv("GANKIT_SMOKE", "0")
     with pytest.raises(data.DatasetUnavailable, match="tf_flowers"):
         data.colour_photos(48)
+
+
+def test_adversarial_signal_sees_a_dead_d_and_scales_with_the_weight():
+    """A D whose output is constant passes no gradient to G; a live one passes one that grows
+    linearly with the adversarial weight, beside an MSE part that does not depend on it."""
+    rng = np.random.default_rng(0)
+    grey = tf.constant(rng.uniform(0, 1, (2, 92, 92, 1)), tf.float32)
+    colour = tf.constant(rng.uniform(0, 1, (2, 92, 92, 3)), tf.float32)
+    keras.utils.set_random_seed(0)
+    g = models.colorization_generator(92, chroma=True)
+    g.get_layer("chroma").set_weights([rng.normal(0, 0.1, w.shape) for w in
+                                       g.get_layer("chroma").get_weights()])
+    d = models.colorization_discriminator(92)
+    live = [translation.adversarial_signal(g, d, grey, colour, w) for w in (1e-3, 2e-3)]
+    assert live[0]["through_d"] > 0 and live[0]["mse_part"] > 0
+    assert live[1]["through_d"] == pytest.approx(2 * live[0]["through_d"], rel=1e-4)
+    assert live[1]["mse_part"] == pytest.approx(live[0]["mse_part"])
+    kernel, bias = d.layers[-1].get_weights()  # D's last layer outputs a constant: a dead D
+    d.layers[-1].set_weights([np.zeros_like(kernel), bias])
+    dead = translation.adversarial_signal(g, d, grey, colour, 1e-3)
+    assert dead["through_d"] == 0 and dead["d_real_sd"] == 0 and dead["d_fake_sd"] == 0
