@@ -1,7 +1,7 @@
 """Every number in the README's results tables is a measured one: it is in that chapter's
 `results/*.json`, at the precision shown (KID and shares may be shown ×1000 or in %, seconds in
 minutes). Numbers that are not results are told apart by their context: the book's own
-settings ("the book's 300 epochs", "book: 100"), sizes ("640×427"), the "×1000" of a column
+settings ("the book's 300 epochs", "book: 100") and a column headed "the book", sizes ("640×427"), the "×1000" of a column
 name. A row whose number is in no JSON fails here, naming the line."""
 
 import json
@@ -63,7 +63,8 @@ def table_numbers():
         if header[0] == "#":  # the chapter table: its "measured" and "CPU time" columns
             row_chapter, checked = chapters.get(cells[0]), cells[4:6]
         else:
-            row_chapter, checked = chapter, cells[1:]
+            row_chapter = chapter  # every column but the row's name and the book's own readings
+            checked = [c for c, h in zip(cells[1:], header[1:]) if not h.startswith("the book")]
         if row_chapter is None:
             continue
         for cell in checked:
