@@ -1,8 +1,9 @@
 """Every number in the README's results tables is a measured one: it is in that chapter's
 `results/*.json`, at the precision shown (KID and shares may be shown ×1000 or in %, seconds in
 minutes). Numbers that are not results are told apart by their context: the book's own
-settings ("the book's 300 epochs", "book: 100") and a column headed "the book", sizes ("640×427"), the "×1000" of a column
-name. A row whose number is in no JSON fails here, naming the line."""
+settings ("the book's 300 epochs", "book: 100") and a column headed "the book", sizes
+("640×427"), the "×1000" of a column name. A row whose number is in no JSON fails here,
+naming the line."""
 
 import json
 import re
