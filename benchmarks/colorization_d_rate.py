@@ -13,6 +13,7 @@ no longer vary gives G no adversarial signal. Writes `results/14_d_learning_rate
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import time
@@ -53,9 +54,8 @@ def main():
             g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(d_lr),
             adversarial_weight=WEIGHT, label_noise=0.1, seed=0)
         dataset = data.from_arrays(grey, 8, labels=colour, drop_remainder=True, seed=0)
-        def signal(g=g, d=d):
-            return translation.adversarial_signal(g, d, probe_grey, probe_colour, WEIGHT)
-
+        signal = functools.partial(translation.adversarial_signal, g, d, probe_grey, probe_colour,
+                                   WEIGHT)
         rows, started = [dict(step=0, **signal())], time.time()
         for i, (x, y) in enumerate(dataset.repeat().take(args.steps), 1):
             logs = step(x, y)
