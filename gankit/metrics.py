@@ -463,7 +463,11 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
                "upright_untrained": ceiling["upright"],
                "kid_baseline": scores[BASELINE]["kid"], "fd_baseline": scores[BASELINE]["fd"],
                "n_fake": len(samples), "n_real": len(images), "n_floor": len(held_out),
-               "memorisation_ratio": memo["ratio"]}
+               "reference": "training images", "memorisation_ratio": memo["ratio"],
+               "judge_rotation_accuracy": judges.accuracy(features, *rotated(held_out))}
+    judge = f"{name}_{images.shape[1]}"
+    if judges.shipped(judge):
+        numbers["judge_sha256"] = judges.manifest()[judge]["sha256"]
     if inception and not runtime.smoke():
         try:
             numbers["inception_kid"] = kid(inception_features(samples), inception_features(images))

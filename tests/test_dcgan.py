@@ -231,7 +231,9 @@ def test_face_report_scores_floor_ceiling_and_trained_g(capsys):
     assert "floor" in out and "ceiling" in out and "ratio" in out and "Inception" not in out
     assert "baseline" in out
     assert set(report["metrics"]) >= {"kid", "fd", "kid_real", "fd_untrained", "memorisation_ratio",
-                                      "kid_baseline", "fd_baseline", "upright_real", "n_fake"}
+                                      "kid_baseline", "fd_baseline", "upright_real", "n_fake",
+                                      "judge_rotation_accuracy"}
+    assert "judge_sha256" not in report["metrics"]  # no judge is shipped for "test_report"
     assert report["samples"].shape == (30, 8, 8, 3)
 
 
