@@ -95,6 +95,27 @@ def rotation_model(image_shape) -> keras.Model:
     return keras.Model(inputs, outputs, name="rotation_network")
 
 
+def attribute_model(image_shape, outputs: int, regression: bool = False, mean: float = 0.0,
+                    std: float = 1.0) -> keras.Model:
+    """The judge of chapter 11 (`metrics.attribute_network`): random left–right flips while
+    training, 3×3 convolutions with max pooling, a 128-unit "features" layer, then `outputs`
+    sigmoids (binary attributes) or, with `regression`, one number learnt on standardised targets
+    and answered in their units (`mean` + `std` · output)."""
+    inputs = keras.Input(image_shape, name="image")
+    x = layers.RandomFlip("horizontal")(inputs)
+    for filters in (32, 64, 128, 256)[:max(2, int(np.log2(image_shape[0])) - 2)]:
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.3)(x)
+    x = layers.Dense(128, activation="relu", name="features")(x)
+    if regression:
+        output = layers.Rescaling(std, offset=mean, name="value")(layers.Dense(1)(x))
+    else:
+        output = layers.Dense(outputs, activation="sigmoid", name="probabilities")(x)
+    return keras.Model(inputs, output, name="attribute_network")
+
+
 def rotated(images):
     """Each image at 0, 90, 180 and 270 degrees, and those labels 0–3."""
     turns = [np.rot90(images, k, axes=(1, 2)) for k in range(ROTATIONS)]
@@ -103,10 +124,13 @@ def rotated(images):
 
 
 CELEBA_BOX = (30, 55, 150, 175)  # notebooks 09 and 10's face box (not applied to the pack's crops)
+AGING_BOX = (19, 39, 159, 179)   # notebook 11's (the pack's own face box)
+AGING_ATTRIBUTES = ("Young", "Male", "Smiling", "Eyeglasses")  # notebook 11's JUDGED
 
 # name → how it is trained. Classifiers: the dataset (`data.image_arrays`), the network, the epochs.
 # Rotation networks (`metrics.feature_network`, chapters 08–10): the face set, its side and options
-# as the notebook loads it (250 faces held out, seed 0), the epochs.
+# as the notebook loads it (250 faces held out, seed 0), the epochs. Attribute judges (chapter 11):
+# CelebA's attributes or UTKFace's ages at a side, split as notebook 11 splits them.
 RECIPES = {
     "mnist": dict(dataset="mnist", model=classifier_model, epochs=3),
     "fashion_mnist": dict(dataset="fashion_mnist", model=classifier_model, epochs=5),
@@ -114,6 +138,8 @@ RECIPES = {
     "anime_faces_64": dict(faces=("anime_faces", 64, {}), epochs=5),
     "celeba_32": dict(faces=("celeba", 32, {"crop_box": CELEBA_BOX}), epochs=5),
     "celeba_64": dict(faces=("celeba", 64, {"crop_box": CELEBA_BOX}), epochs=5),
+    "celeba_attributes_32": dict(attributes=AGING_ATTRIBUTES, size=32, held_out=300, epochs=30),
+    "utkface_age_32": dict(ages=True, size=32, epochs=30),
 }
 
 
@@ -176,6 +202,8 @@ def train(name: str) -> dict:
     started = time.time()
     if "faces" in recipe:
         judge, score, trained_on, score_name = _train_rotation(recipe)
+    elif "attributes" in recipe or "ages" in recipe:
+        judge, score, trained_on, score_name = _train_attributes(recipe)
     else:
         judge, score, trained_on, score_name = _train_classifier(recipe)
     WEIGHTS.mkdir(exist_ok=True)
@@ -228,6 +256,24 @@ def fit_rotation(images, held_out, epochs: int = 5, **fit) -> tuple[keras.Model,
     return model, accuracy(model, *rotated(held_out))
 
 
+def fit_attributes(images, targets, held_out, held_out_targets, regression: bool = False,
+                   epochs: int = 10, **fit) -> tuple[keras.Model, float]:
+    """`attribute_model` trained on real `images` (float, [-1, 1]) and their `targets`, (N, K)
+    0/1 attributes or, with `regression`, (N,) numbers (Adam 1e-3, batch 64, binary
+    cross-entropy or mean absolute error), and its score on `held_out`: the mean accuracy over
+    the K attributes, or the mean absolute error."""
+    y, y_held = (np.asarray(t, "float32").reshape(len(t), -1) for t in (targets, held_out_targets))
+    if regression:
+        model = attribute_model(images.shape[1:], 1, True, float(y.mean()), float(y.std()) or 1.0)
+        loss, metric = "mae", "mae"
+    else:
+        model = attribute_model(images.shape[1:], y.shape[1])
+        loss, metric = "binary_crossentropy", "binary_accuracy"
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss, metrics=[metric])
+    model.fit(images, y, batch_size=64, epochs=epochs, shuffle=True, **fit)
+    return model, float(model.evaluate(held_out, y_held, batch_size=512, verbose=0)[1])
+
+
 def _without_optimizer(model: keras.Model, build) -> keras.Model:
     judge = build()
     judge.set_weights(model.get_weights())
@@ -261,3 +307,30 @@ def _train_rotation(recipe):
             f"{len(images):,} {set_name} faces at {size}×{size} ({faces.source}), each at 0/90/180/"
             f"270°, {recipe['epochs']} epochs, seed {SEED}",
             f"rotation accuracy on {len(held_out)} held-out faces")
+
+
+def _train_attributes(recipe):
+    from gankit import data
+
+    size, epochs = recipe["size"], recipe["epochs"]
+    if "ages" in recipe:
+        images, ages = data.utkface(size)
+        (x, y), (x_held, y_held) = data.split_held_out(data.to_float(images), len(images) // 6,
+                                                       seed=SEED, labels=ages)
+        what, score_name = "UTKFace faces with their ages", "mean absolute error in years"
+    else:
+        faces = data.celeba_attributes(size, crop_box=AGING_BOX, held_out=recipe["held_out"],
+                                       seed=SEED)
+        columns = [faces.label_names.index(name) for name in recipe["attributes"]]
+        x, x_held = data.to_float(faces.sample), data.to_float(faces.held_out)
+        y, y_held = faces.sample_labels[:, columns], faces.held_out_labels[:, columns]
+        what = f"CelebA faces with {', '.join(recipe['attributes'])}"
+        score_name = "mean accuracy over the attributes"
+    regression = "ages" in recipe
+    model, score = fit_attributes(x, y, x_held, y_held, regression, epochs, verbose=2)
+    std = float(np.std(y)) or 1.0
+    judge = _without_optimizer(model, lambda: attribute_model(
+        x.shape[1:], model.output.shape[-1], regression, float(np.mean(y)), std))
+    return (judge, score,
+            f"{len(x):,} {what} at {size}×{size}, {epochs} epochs, seed {SEED}",
+            f"{score_name} on {len(x_held)} held-out faces")

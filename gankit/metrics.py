@@ -20,7 +20,6 @@ import zlib
 import keras
 import numpy as np
 import tensorflow as tf
-from keras import layers
 from scipy import linalg
 
 from gankit import data, judges, live, runtime
@@ -343,16 +342,18 @@ def feature_network(name: str, images, held_out, epochs: int = 5,
 
 
 def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
-                      regression: bool = False, epochs: int = 10,
+                      regression: bool = False, epochs: int = 10, labels=None,
                       verbose: int = 1) -> keras.Model:
-    """A CNN trained here to read labels off real images: K binary attributes (K sigmoid
-    outputs, e.g. CelebA's "Young", "Male", "Smiling") or, with `regression`, one number
-    (e.g. the age in years).
+    """A CNN that reads labels off real images: K binary attributes (K sigmoid outputs, e.g.
+    CelebA's "Young", "Male", "Smiling") or, with `regression`, one number (e.g. the age in
+    years); `judges.attribute_model`.
 
-    targets: (N, K) bools/0–1 or (N,) numbers. Images are flipped left–right at random while
-    training. Prints the mean accuracy (or the mean absolute error) on `held_out`, real images
-    it never saw. Cached in `runtime.cache_dir()` like `feature_network`; in smoke mode it
-    trains one epoch and is not cached.
+    targets: (N, K) bools/0–1 or (N,) numbers; `labels`: the names of the K attributes. Where
+    gankit ships a judge for `name` at this side (`judges.shipped("celeba_attributes_32")`, for
+    the same `labels` and `epochs`), that one, checked against its pinned hash. Otherwise it is
+    trained here (images flipped left–right at random) and cached in `runtime.cache_dir()` like
+    `feature_network`; in smoke mode it trains one epoch and is not cached. Prints the mean
+    accuracy (or the mean absolute error) on `held_out`, real images it never saw.
     """
     images = data.check_images(images, "images")
     held_out = data.check_images(held_out, "held_out", shape=images.shape[1:])
@@ -361,33 +362,31 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
     if len(y) != len(images) or len(y_held) != len(held_out) or y.shape[1] != y_held.shape[1]:
         raise ValueError(f"targets {y.shape} / held_out_targets {y_held.shape} do not match "
                          f"the images {images.shape[0]} / {held_out.shape[0]}")
+    label = "mean absolute error" if regression else "mean accuracy"
+    shipped = f"{name}_{images.shape[1]}"
+    recipe = judges.RECIPES.get(shipped, {})
+    if (judges.shipped(shipped) and epochs == recipe["epochs"]
+            and tuple(labels or ()) == tuple(recipe.get("attributes", ()))):
+        model = judges.load(shipped, verbose=verbose)
+        if model.output.shape[-1] != y.shape[1]:
+            raise ValueError(f"attribute_network: the shipped judge {shipped!r} has "
+                             f"{model.output.shape[-1]} outputs, the targets {y.shape[1]}")
+        if verbose:
+            answer = model.predict(held_out, batch_size=512, verbose=0)
+            held = (np.abs(answer - y_held).mean() if regression
+                    else np.mean((answer > 0.5) == (y_held > 0.5)))
+            print(f"{name} attribute network: {label} {held:.4f} on these {len(held_out)} "
+                  f"held-out images")
+        return model
     path = _cache_path(name, images, epochs, "labels", y.tobytes())
 
     def train():
-        inputs = keras.Input(images.shape[1:], name="image")
-        x = layers.RandomFlip("horizontal")(inputs)
-        for filters in (32, 64, 128, 256)[:max(2, int(np.log2(images.shape[1])) - 2)]:
-            x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
-            x = layers.MaxPooling2D()(x)
-        x = layers.GlobalAveragePooling2D()(x)
-        x = layers.Dropout(0.3)(x)
-        x = layers.Dense(128, activation="relu", name="features")(x)
-        if regression:  # learnt on standardised targets, answered in the targets' units
-            mean, std = float(y.mean()), float(y.std()) or 1.0
-            outputs = layers.Rescaling(std, offset=mean, name="value")(layers.Dense(1)(x))
-            loss, metric = "mae", "mae"
-        else:
-            outputs = layers.Dense(y.shape[1], activation="sigmoid", name="probabilities")(x)
-            loss, metric = "binary_crossentropy", "binary_accuracy"
-        model = keras.Model(inputs, outputs, name="attribute_network")
-        model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=loss, metrics=[metric])
         keras.utils.set_random_seed(0)
-        model.fit(images, y, batch_size=64, epochs=1 if runtime.smoke() else epochs,
-                  shuffle=True, verbose=0, callbacks=[live.FitProgress()])
-        score = float(model.evaluate(held_out, y_held, batch_size=512, verbose=0)[1])
+        model, score = judges.fit_attributes(images, y, held_out, y_held, regression,
+                                             1 if runtime.smoke() else epochs, verbose=0,
+                                             callbacks=[live.FitProgress()])
         return model, score, f" on {len(images)} labelled real images"
 
-    label = "mean absolute error" if regression else "mean accuracy"
     return _cached_network(path, "held_out_score", f"{name} attribute network",
                            f"{label} on {len(held_out)} held-out images", train, epochs, verbose)
 
@@ -441,7 +440,8 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
 
     Trains (or loads) `feature_network(name, images, held_out)`, prints `compare`'s table for the
     held-out real images (floor), `untrained_generator` (ceiling), `gaussian_baseline` (a non-GAN
-    baseline) and `generator`, the generators on latent batch `z`, and the `memorisation` check.
+    baseline) and `generator`, the generators on latent batch `z`, each one's `detail` as a ratio
+    to the held-out images', and the `memorisation` check.
     With `inception`, outside smoke mode, it adds the standard Inception KID where the weights can
     be had (Colab), and says why not otherwise.
     Returns {"metrics": flat numbers for `results.record`, "samples": G's images,
@@ -449,12 +449,15 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
     """
     features = feature_network(name, images, held_out)
     samples = generator.predict(z, verbose=0)
-    scores = compare(features, {
-        FLOOR: held_out,
-        CEILING: untrained_generator.predict(z, verbose=0),
-        BASELINE: gaussian_baseline(images, len(samples)),
-        TRAINED: samples,
-    }, images, seconds=None if seconds is None else {TRAINED: seconds})
+    candidates = {FLOOR: held_out, CEILING: untrained_generator.predict(z, verbose=0),
+                  BASELINE: gaussian_baseline(images, len(samples)), TRAINED: samples}
+    scores = compare(features, candidates, images,
+                     seconds=None if seconds is None else {TRAINED: seconds})
+    real_detail = float(np.mean(detail(held_out)))
+    ratios = {key: float(np.mean(detail(candidates[key]))) / real_detail
+              for key in (CEILING, BASELINE, TRAINED)}
+    print("detail (variance of the Laplacian, ÷ the held-out real images'): "
+          + ", ".join(f"{key} {value:.2f}" for key, value in ratios.items()))
     memo = memorisation(samples, images, held_out)
     trained, floor, ceiling = scores[TRAINED], scores[FLOOR], scores[CEILING]
     numbers = {"kid": trained["kid"], "fd": trained["fd"], "upright": trained["upright"],
@@ -464,7 +467,9 @@ def face_report(name: str, generator, untrained_generator, z, images, held_out,
                "kid_baseline": scores[BASELINE]["kid"], "fd_baseline": scores[BASELINE]["fd"],
                "n_fake": len(samples), "n_real": len(images), "n_floor": len(held_out),
                "reference": "training images", "memorisation_ratio": memo["ratio"],
-               "judge_rotation_accuracy": judges.accuracy(features, *rotated(held_out))}
+               "judge_rotation_accuracy": judges.accuracy(features, *rotated(held_out)),
+               "detail_ratio": ratios[TRAINED], "detail_ratio_baseline": ratios[BASELINE],
+               "detail_ratio_untrained": ratios[CEILING]}
     judge = f"{name}_{images.shape[1]}"
     if judges.shipped(judge):
         numbers["judge_sha256"] = judges.manifest()[judge]["sha256"]
@@ -494,6 +499,19 @@ def similarity(images, references) -> dict:
     psnr = [min(100.0, peak_signal_noise_ratio(y, x, data_range=1.0)) if np.any(x != y) else 100.0
             for x, y in zip(a, b)]
     return {"ssim": np.asarray(ssim), "psnr": np.asarray(psnr)}
+
+
+def detail(images) -> np.ndarray:
+    """Per-image detail of `images` in [-1, 1]: the variance of the Laplacian of the grey image
+    (scikit-image's `laplace`; Pech-Pacheco et al., 2000), a standard measure of blur. Edges and
+    texture raise it; a blurred image (a Gaussian baseline's, say) scores near 0. Read it as a
+    ratio to real images': a network's features can miss blur that this number shows."""
+    from skimage.color import rgb2gray
+    from skimage.filters import laplace
+
+    x = (data.check_images(images, "images").astype("float64") + 1) / 2
+    grey = rgb2gray(x) if x.ndim == 4 and x.shape[-1] == 3 else x.reshape(x.shape[:3])
+    return np.array([laplace(g).var() for g in grey])
 
 
 def colourfulness(images) -> np.ndarray:

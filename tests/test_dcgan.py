@@ -232,7 +232,8 @@ def test_face_report_scores_floor_ceiling_and_trained_g(capsys):
     assert "baseline" in out
     assert set(report["metrics"]) >= {"kid", "fd", "kid_real", "fd_untrained", "memorisation_ratio",
                                       "kid_baseline", "fd_baseline", "upright_real", "n_fake",
-                                      "judge_rotation_accuracy"}
+                                      "judge_rotation_accuracy", "detail_ratio",
+                                      "detail_ratio_baseline"}
     assert "judge_sha256" not in report["metrics"]  # no judge is shipped for "test_report"
     assert report["samples"].shape == (30, 8, 8, 3)
 
@@ -244,3 +245,14 @@ def test_sheet_is_one_image():
 
 def test_gankit_exports():
     assert gankit.models.dcgan_generator and gankit.metrics.feature_network
+
+
+def test_detail_falls_with_blur():
+    """The variance of the Laplacian: a blurred copy has less detail, a flat image none."""
+    from scipy.ndimage import gaussian_filter
+
+    rng = np.random.default_rng(0)
+    sharp = rng.uniform(-1, 1, (4, 16, 16, 3)).astype("float32")
+    blurred = gaussian_filter(sharp, sigma=(0, 1.5, 1.5, 0))
+    assert np.all(metrics.detail(blurred) < 0.2 * metrics.detail(sharp))
+    assert np.allclose(metrics.detail(np.zeros((2, 8, 8, 1), "float32")), 0)

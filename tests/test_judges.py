@@ -78,3 +78,31 @@ def test_feature_network_uses_a_shipped_rotation_judge(tmp_path, monkeypatch, ca
     assert judges.weights_digest(loaded) == judges.weights_digest(model)
     out = capsys.readouterr().out
     assert "shipped with gankit" in out and "on these 4 held-out images" in out
+
+
+def test_attribute_network_uses_a_shipped_judge_only_for_its_attributes(tmp_path, monkeypatch,
+                                                                        capsys):
+    """A shipped attribute judge is loaded for the attributes it was trained on; asked for other
+    attributes, attribute_network trains its own instead of answering with the wrong outputs."""
+    model = judges.attribute_model((8, 8, 3), 2)
+    monkeypatch.setattr(judges, "WEIGHTS", tmp_path)
+    monkeypatch.setattr(judges, "MANIFEST", tmp_path / "judges.json")
+    monkeypatch.setattr(metrics.runtime, "cache_dir", lambda: tmp_path)
+    model.save(tmp_path / "toyattr_8.keras")
+    (tmp_path / "judges.json").write_text(json.dumps({"toyattr_8": dict(
+        file="toyattr_8.keras", sha256=judges.sha256(tmp_path / "toyattr_8.keras"),
+        weights_sha256=judges.weights_digest(model), trained_on="nothing",
+        score_name="mean accuracy", score=0.5)}))
+    monkeypatch.setitem(judges.RECIPES, "toyattr_8", dict(attributes=("A", "B"), size=8,
+                                                           held_out=2, epochs=3))
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (6, 8, 8, 3)).astype("float32")
+    labels = rng.uniform(size=(6, 2)) > 0.5
+    loaded = metrics.attribute_network("toyattr", images, labels, images[:4], labels[:4],
+                                       epochs=3, labels=("A", "B"))
+    assert judges.weights_digest(loaded) == judges.weights_digest(model)
+    assert "shipped with gankit" in capsys.readouterr().out
+    other = metrics.attribute_network("toyattr", images, labels, images[:4], labels[:4],
+                                      epochs=3, labels=("A", "C"))
+    assert judges.weights_digest(other) != judges.weights_digest(model)
+    assert "shipped with gankit" not in capsys.readouterr().out
