@@ -20,9 +20,14 @@ NOT_RESULTS = [
 
 
 def recorded(chapter):
-    entry = json.loads((ROOT / "results" / f"{chapter}.json").read_text())
-    values = [v for v in entry["metrics"].values() if isinstance(v, (int, float))]
-    return values + [entry["train_seconds"]]
+    """The chapter's recorded numbers: its `make evaluate` run, and its runs from other seeds
+    (`benchmarks/notebook_seeds.py`) where there are any."""
+    entries = [json.loads((ROOT / "results" / f"{chapter}.json").read_text())]
+    seeds = ROOT / "results" / f"{chapter}_seeds.json"
+    if seeds.is_file():
+        entries += json.loads(seeds.read_text())["seeds"].values()
+    return [v for entry in entries for v in [*entry["metrics"].values(), entry["train_seconds"]]
+            if isinstance(v, (int, float))]
 
 
 def shown_as(token, values):
@@ -42,7 +47,7 @@ def shown_as(token, values):
 
 def table_numbers():
     """(line number, chapter, number, cell) for every number in a results table."""
-    chapters = {p.stem[:2]: p.stem for p in (ROOT / "results").glob("[0-9][0-9]_*.json")}
+    chapters = {p.stem[:2]: p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     chapter, header, found = None, None, []
     for number, line in enumerate((ROOT / "README.md").read_text().splitlines(), 1):
         if line.startswith("## ") and not line.startswith(("## Chapters", "## Results")):
