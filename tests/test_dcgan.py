@@ -256,3 +256,15 @@ def test_detail_falls_with_blur():
     blurred = gaussian_filter(sharp, sigma=(0, 1.5, 1.5, 0))
     assert np.all(metrics.detail(blurred) < 0.2 * metrics.detail(sharp))
     assert np.allclose(metrics.detail(np.zeros((2, 8, 8, 1), "float32")), 0)
+
+
+def test_colour_transfer_takes_the_references_palette_and_keeps_the_layout():
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 0, (3, 8, 8, 3)).astype("float32")  # dark
+    references = rng.uniform(0.5, 1, (5, 12, 12, 3)).astype("float32")  # bright, another size
+    moved = metrics.colour_transfer(images, references)
+    assert moved.shape == images.shape and moved.min() >= 0.5
+    for x, y in zip(images, moved):  # the order of the pixels is kept
+        assert np.corrcoef(x.ravel(), y.ravel())[0, 1] > 0.9
+    with pytest.raises(ValueError, match="same channels"):
+        metrics.colour_transfer(images, references[..., :1])
