@@ -3,7 +3,8 @@
 minutes). Numbers that are not results are told apart by their context: the book's own
 settings ("the book's 300 epochs", "book: 100") and a column headed "the book", sizes
 ("640×427"), the "×1000" of a column name. A row whose number is in no JSON fails here,
-naming the line."""
+naming the line. The same holds for the numbers of every notebook's "What the CPU run showed"
+cell, the notebook's own account of its measured run."""
 
 import json
 import re
@@ -94,3 +95,41 @@ def test_every_number_in_the_results_tables_is_recorded():
 def test_the_check_can_fail():
     assert shown_as("22.3", [22.2772]) and shown_as("723", [0.7234]) and shown_as("78", [0.781])
     assert not shown_as("22.4", [22.2772]) and not shown_as("0.06", [0.0435])
+
+
+# In a notebook's run notes, also settings and outside numbers: the book's readings, epoch and step
+# counts, a paper's year, names with numbers, chance levels.
+RUN_NOTE = "### What the CPU run showed"
+RUN_NOTE_NOT_RESULTS = [
+    re.compile(r"book\s+[\d.,]+(?:\s*/\s*[\d.,]+)*"),
+    re.compile(r"(?:epochs?|steps?)\s+[\d,]+(?:\s+and\s+[\d,]+)?|[\d,]+\s+(?:epochs?|steps?)\b"),
+    re.compile(r"\(\d{4}\)"),
+    re.compile(r"[A-Za-z]+-\d+"),                # names: CIFAR-10
+    re.compile(r"chance:?\s+[\d.]+(?:\s*%)?(?:\s+and\s+[\d.]+)?"),
+    *NOT_RESULTS,
+]
+
+
+def run_note_numbers():
+    """(notebook, cell id, number) for every number in a "What the CPU run showed" cell."""
+    found = []
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] != "markdown" or not text.startswith(RUN_NOTE):
+                continue
+            text = text.split("\n", 1)[1].replace("**", "")
+            for pattern in RUN_NOTE_NOT_RESULTS:
+                text = pattern.sub(" ", text)
+            found += [(path.stem, cell["id"], token) for token in NUMBER.findall(text)]
+    return found
+
+
+def test_every_number_in_the_notebooks_run_notes_is_recorded():
+    """What a notebook says its run showed quotes numbers from its results/*.json."""
+    numbers = run_note_numbers()
+    assert len({notebook for notebook, _, _ in numbers}) >= 7  # the notes were found
+    cache = {}
+    missing = [f"{notebook} ({cell}): {token}" for notebook, cell, token in numbers
+               if not shown_as(token, cache.setdefault(notebook, recorded(notebook)))]
+    assert not missing, "numbers in no results/*.json:\n" + "\n".join(missing)
