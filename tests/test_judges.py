@@ -11,7 +11,10 @@ from gankit import judges, metrics
 
 # the least each judge scored on held-out real images when it was trained
 LEAST = {"mnist": 0.98, "fashion_mnist": 0.88, "cifar10": 0.75, "anime_faces_64": 0.9,
-         "celeba_32": 0.9, "celeba_64": 0.9}
+         "celeba_32": 0.9, "celeba_64": 0.9, "celeba_attributes_32": 0.85}
+# the most a regression judge erred (mean absolute error, years) on held-out real faces; always
+# answering the mean age errs 21.8 years on UTKFace's
+MOST_ERROR = {"utkface_age_32": 13.0}
 
 
 def test_every_shipped_judge_has_a_recipe():
@@ -25,7 +28,10 @@ def test_a_shipped_judge_is_the_file_its_hash_was_pinned_for(name):
     model = judges.load(name, verbose=0)
     assert judges.weights_digest(model) == entry["weights_sha256"]
     assert model.get_layer("features").output.shape[-1] == 128
-    assert entry["score"] >= LEAST[name]
+    if name in MOST_ERROR:
+        assert entry["score"] <= MOST_ERROR[name]
+    else:
+        assert entry["score"] >= LEAST[name]
 
 
 def test_a_changed_or_missing_judge_file_is_refused(tmp_path, monkeypatch):
