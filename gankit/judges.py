@@ -274,8 +274,9 @@ def fit_attributes(images, targets, held_out, held_out_targets, regression: bool
     return model, float(model.evaluate(held_out, y_held, batch_size=512, verbose=0)[1])
 
 
-def _without_optimizer(model: keras.Model, build) -> keras.Model:
-    judge = build()
+def _without_optimizer(model: keras.Model) -> keras.Model:
+    """The same network and weights, uncompiled: the saved file carries no optimizer state."""
+    judge = keras.Model.from_config(model.get_config())
     judge.set_weights(model.get_weights())
     return judge
 
@@ -288,8 +289,7 @@ def _train_classifier(recipe):
                        for split in ("train", "test"))
     model, score = fit_classifier(recipe["dataset"], build, epochs, recipe.get("cosine", False),
                                   verbose=2)
-    judge = _without_optimizer(model, lambda: build(model.input.shape[1:],
-                                                    model.output.shape[-1]))
+    judge = _without_optimizer(model)
     return (judge, score,
             f"the {n_train:,} {recipe['dataset']} training images, {epochs} epochs, seed {SEED}, "
             f"{build.__name__}", f"accuracy on the {n_test:,} test images")
@@ -302,7 +302,7 @@ def _train_rotation(recipe):
     faces = data.faces(set_name, size, held_out=250, seed=SEED, **options)
     images, held_out = data.to_float(faces.sample), data.to_float(faces.held_out)
     model, score = fit_rotation(images, held_out, recipe["epochs"], verbose=2)
-    judge = _without_optimizer(model, lambda: rotation_model(images.shape[1:]))
+    judge = _without_optimizer(model)
     return (judge, score,
             f"{len(images):,} {set_name} faces at {size}×{size} ({faces.source}), each at 0/90/180/"
             f"270°, {recipe['epochs']} epochs, seed {SEED}",
@@ -328,9 +328,7 @@ def _train_attributes(recipe):
         score_name = "mean accuracy over the attributes"
     regression = "ages" in recipe
     model, score = fit_attributes(x, y, x_held, y_held, regression, epochs, verbose=2)
-    std = float(np.std(y)) or 1.0
-    judge = _without_optimizer(model, lambda: attribute_model(
-        x.shape[1:], model.output.shape[-1], regression, float(np.mean(y)), std))
+    judge = _without_optimizer(model)
     return (judge, score,
             f"{len(x):,} {what} at {size}×{size}, {epochs} epochs, seed {SEED}",
             f"{score_name} on {len(x_held)} held-out faces")
