@@ -61,7 +61,7 @@ def table_numbers():
         if not line.startswith("|"):
             header = None
             continue
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]  # not "\|"
         if set("".join(cells)) <= set("-: "):
             continue
         if header is None:
@@ -106,6 +106,8 @@ RUN_NOTE_NOT_RESULTS = [
     re.compile(r"\(\d{4}\)"),
     re.compile(r"[A-Za-z]+-\d+"),                # names: CIFAR-10
     re.compile(r"chance:?\s+[\d.]+(?:\s*%)?(?:\s+and\s+[\d.]+)?"),
+    re.compile(r"95\s*%\s+(?:bootstrap|intervals?)"),  # an interval's level
+    re.compile(r"\b[A-Z]\s*=\s*\d+"),            # a setting: S = 64
     *NOT_RESULTS,
 ]
 
