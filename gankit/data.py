@@ -296,7 +296,8 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
 def random_crops(images, size: int, batch_size: int, seed: int = 0,
                  flip: bool = True) -> tf.data.Dataset:
     """An endless dataset of batches of random `size`×`size` crops of uint8 `images` (N, H, W, C),
-    flipped left–right at random and scaled to [-1, 1]. The same seed gives the same crops."""
+    flipped left–right at random and scaled to [-1, 1]. The same seed gives the same crops, whatever
+    the global seed."""
     images = np.asarray(images)
     if images.dtype != np.uint8 or images.ndim != 4:
         raise TypeError(f"random_crops: expected uint8 images (N, H, W, C), got {images.dtype} "
@@ -314,7 +315,11 @@ def random_crops(images, size: int, batch_size: int, seed: int = 0,
             image = tf.image.stateless_random_flip_left_right(image, seed=r[:0:-1])
         return tf.cast(image, tf.float32) / 127.5 - 1.0
 
-    ds = tf.data.Dataset.random(seed=seed).batch(3).map(crop, tf.data.AUTOTUNE)
+    def draw(i):  # stateless: the same crops whatever the global seed (`gankit.seed`) is
+        return tf.random.stateless_uniform([3], tf.stack([tf.constant(seed, tf.int64), i]),
+                                           minval=None, maxval=None, dtype=tf.int64)
+
+    ds = tf.data.Dataset.counter().map(draw).map(crop, tf.data.AUTOTUNE)
     return ds.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 

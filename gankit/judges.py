@@ -140,6 +140,12 @@ RECIPES = {
     "celeba_64": dict(faces=("celeba", 64, {"crop_box": CELEBA_BOX}), epochs=5),
     "celeba_attributes_32": dict(attributes=AGING_ATTRIBUTES, size=32, held_out=300, epochs=30),
     "utkface_age_32": dict(ages=True, size=32, epochs=30),
+    # chapters 12 and 13: which of two image sets an image comes from (0: photos / X, 1: paintings
+    # / Y), on the images the notebook trains its judge on; used only for those very images
+    "vangogh2photo_style_64": dict(pair="vangogh2photo", size=128, held_out=(10, 100),
+                                   crops=(64, 512, 7), epochs=10),
+    "summer2winter_yosemite_domains_128": dict(pair="summer2winter_yosemite", size=128,
+                                               held_out=(40, 40), epochs=10),
 }
 
 
@@ -204,8 +210,12 @@ def train(name: str) -> dict:
         judge, score, trained_on, score_name = _train_rotation(recipe)
     elif "attributes" in recipe or "ages" in recipe:
         judge, score, trained_on, score_name = _train_attributes(recipe)
+    elif "pair" in recipe:
+        judge, score, trained_on, score_name = _train_domains(recipe)
     else:
         judge, score, trained_on, score_name = _train_classifier(recipe)
+    data_digest = trained_on.pop("data_sha256", None) if isinstance(trained_on, dict) else None
+    trained_on = trained_on["text"] if isinstance(trained_on, dict) else trained_on
     WEIGHTS.mkdir(exist_ok=True)
     path = WEIGHTS / f"{name}.keras"
     judge.save(path)
@@ -214,6 +224,8 @@ def train(name: str) -> dict:
                  seconds=round(time.time() - started, 1),
                  command=f"python -m gankit train-judges {name}", date=time.strftime("%Y-%m-%d"),
                  tensorflow=tf.__version__, keras=keras.__version__)
+    if data_digest:
+        entry["data_sha256"] = data_digest
     entries = manifest()
     entries[name] = entry
     MANIFEST.write_text(json.dumps(dict(sorted(entries.items())), indent=2) + "\n")
@@ -332,3 +344,47 @@ def _train_attributes(recipe):
     return (judge, score,
             f"{len(x):,} {what} at {size}×{size}, {epochs} epochs, seed {SEED}",
             f"{score_name} on {len(x_held)} held-out faces")
+
+
+def data_digest(images, targets) -> str:
+    """SHA-256 of a judge's training images and targets: a shipped judge of chapters 12 and 13 is
+    used only on the very images it was trained on (`metrics.attribute_network`)."""
+    digest = hashlib.sha256(np.ascontiguousarray(images, "float32").tobytes())
+    digest.update(np.ascontiguousarray(targets, "float32").tobytes())
+    return digest.hexdigest()
+
+
+def domain_data(recipe):
+    """A two-set judge's (images, targets, held-out images, held-out targets) as notebooks 12
+    and 13 build them: `data.unpaired`, the notebook's held-out split (seed 0), and for 12 a
+    batch of random crops of each training set and the centre crops of the held-out images."""
+    from gankit import data
+
+    a, b = data.unpaired(recipe["pair"], recipe["size"])
+    if "crops" in recipe:  # 12: A = paintings, B = photos; label 1 = painting
+        (a, held_a), (b, held_b) = (data.split_held_out(x, n, seed=SEED)
+                                    for x, n in zip((a, b), recipe["held_out"]))
+        side, count, seed = recipe["crops"]
+        off = (recipe["size"] - side) // 2
+        images = np.concatenate([next(iter(data.random_crops(x, side, count, seed=s))).numpy()
+                                 for x, s in ((b, seed), (a, seed + 1))])
+        held = np.concatenate([data.to_float(x[:, off:off + side, off:off + side])
+                               for x in (held_b, held_a)])
+        return (images, np.repeat([0, 1], count), held,
+                np.repeat([0, 1], [len(held_b), len(held_a)]))
+    (a, held_a), (b, held_b) = (data.split_held_out(x, n, seed=SEED)  # 13: X = 0, Y = 1
+                                for x, n in zip((a, b), recipe["held_out"]))
+    return (data.to_float(np.concatenate([a, b])), np.repeat([0, 1], [len(a), len(b)]),
+            data.to_float(np.concatenate([held_a, held_b])),
+            np.repeat([0, 1], [len(held_a), len(held_b)]))
+
+
+def _train_domains(recipe):
+    images, y, held, y_held = domain_data(recipe)
+    model, score = fit_attributes(images, y, held, y_held, False, recipe["epochs"], verbose=2)
+    return (_without_optimizer(model), score,
+            {"text": f"{len(images):,} images of the {recipe['pair']} pair at "
+                     f"{images.shape[1]}×{images.shape[2]} (two sets, label 0/1), "
+                     f"{recipe['epochs']} epochs, seed {SEED}",
+             "data_sha256": data_digest(images, y)},
+            f"accuracy on {len(held)} held-out images")

@@ -350,7 +350,8 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
 
     targets: (N, K) bools/0–1 or (N,) numbers; `labels`: the names of the K attributes. Where
     gankit ships a judge for `name` at this side (`judges.shipped("celeba_attributes_32")`, for
-    the same `labels` and `epochs`), that one, checked against its pinned hash. Otherwise it is
+    the same `labels` and `epochs`; for the two-set judges of chapters 12 and 13, the very
+    images it was trained on), that one, checked against its pinned hash. Otherwise it is
     trained here (images flipped left–right at random) and cached in `runtime.cache_dir()` like
     `feature_network`; in smoke mode it trains one epoch and is not cached. Prints the mean
     accuracy (or the mean absolute error) on `held_out`, real images it never saw.
@@ -365,8 +366,11 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
     label = "mean absolute error" if regression else "mean accuracy"
     shipped = f"{name}_{images.shape[1]}"
     recipe = judges.RECIPES.get(shipped, {})
-    if (judges.shipped(shipped) and epochs == recipe["epochs"]
-            and tuple(labels or ()) == tuple(recipe.get("attributes", ()))):
+    entry = judges.manifest().get(shipped, {})
+    if (entry and epochs == recipe["epochs"]
+            and tuple(labels or ()) == tuple(recipe.get("attributes", ()))
+            and entry.get("data_sha256") in (None, judges.data_digest(images, y))):
+        # (a two-set judge of 12 or 13: only on the very images it was trained on)
         model = judges.load(shipped, verbose=verbose)
         if model.output.shape[-1] != y.shape[1]:
             raise ValueError(f"attribute_network: the shipped judge {shipped!r} has "

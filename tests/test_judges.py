@@ -3,6 +3,7 @@ metrics use, so a generator gets the same number on every machine."""
 
 import json
 import shutil
+import types
 
 import numpy as np
 import pytest
@@ -11,7 +12,8 @@ from gankit import judges, metrics
 
 # the least each judge scored on held-out real images when it was trained
 LEAST = {"mnist": 0.98, "fashion_mnist": 0.88, "cifar10": 0.75, "anime_faces_64": 0.9,
-         "celeba_32": 0.9, "celeba_64": 0.9, "celeba_attributes_32": 0.85}
+         "celeba_32": 0.9, "celeba_64": 0.9, "celeba_attributes_32": 0.85,
+         "vangogh2photo_style_64": 0.9, "summer2winter_yosemite_domains_128": 0.85}
 # the most a regression judge erred (mean absolute error, years) on held-out real faces; always
 # answering the mean age errs 21.8 years on UTKFace's
 MOST_ERROR = {"utkface_age_32": 13.0}
@@ -112,3 +114,24 @@ def test_attribute_network_uses_a_shipped_judge_only_for_its_attributes(tmp_path
                                       epochs=3, labels=("A", "C"))
     assert judges.weights_digest(other) != judges.weights_digest(model)
     assert "shipped with gankit" not in capsys.readouterr().out
+
+
+def test_a_two_set_judge_is_used_only_on_the_images_it_was_trained_on(monkeypatch):
+    """Chapter 13's shipped judge learnt the pack's daisies against its sunflowers: the real
+    Yosemite photos (online) must get a judge of their own, not that one."""
+    from gankit import metrics
+
+    name = "summer2winter_yosemite_domains_128"
+    shipped = types.SimpleNamespace(output=types.SimpleNamespace(shape=(None, 1)))
+    monkeypatch.setattr(judges, "load", lambda *_, **__: shipped)
+    monkeypatch.setattr(metrics, "_cached_network", lambda *_, **__: "trained here")
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (6, 128, 128, 3)).astype("float32")
+    labels = np.repeat([0, 1], 3)
+    judge = metrics.attribute_network(name[:-4], images, labels, images[:2], labels[:2],
+                                      verbose=0)
+    assert judge == "trained here"
+    monkeypatch.setattr(judges, "data_digest",
+                        lambda *_: judges.manifest()[name]["data_sha256"])
+    assert metrics.attribute_network(name[:-4], images, labels, images[:2], labels[:2],
+                                     verbose=0) is shipped

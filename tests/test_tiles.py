@@ -97,10 +97,14 @@ def test_siamese_step_changes_both_players():
 
 def test_random_crops_are_seeded_and_in_range():
     images = np.random.default_rng(0).integers(0, 256, (5, 20, 24, 3), dtype=np.uint8)
+    tf.random.set_seed(0)
     first = next(iter(data.random_crops(images, 8, 4, seed=1))).numpy()
+    tf.random.set_seed(5)  # another global seed (`gankit.seed(5)`): the same crops
     again = next(iter(data.random_crops(images, 8, 4, seed=1))).numpy()
+    other = next(iter(data.random_crops(images, 8, 4, seed=2))).numpy()
     assert first.shape == (4, 8, 8, 3) and first.min() >= -1 and first.max() <= 1
     np.testing.assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
     with pytest.raises(ValueError, match="size"):
         data.random_crops(images, 32, 4)
     with pytest.raises(TypeError, match="uint8"):
