@@ -2,8 +2,10 @@
 metrics use, so a generator gets the same number on every machine."""
 
 import json
+import re
 import shutil
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,3 +137,14 @@ def test_a_two_set_judge_is_used_only_on_the_images_it_was_trained_on(monkeypatc
                         lambda *_: judges.manifest()[name]["data_sha256"])
     assert metrics.attribute_network(name[:-4], images, labels, images[:2], labels[:2],
                                      verbose=0) is shipped
+
+
+@pytest.mark.parametrize("notebook, name", [("12_style_transfer", "vangogh2photo_style_64"),
+                                            ("13_cyclegan", "summer2winter_yosemite_domains_128")])
+def test_chapters_12_and_13_ask_for_their_shipped_judge(notebook, name):
+    """`attribute_network(name, …)` looks for the shipped judge `<name>_<side>`."""
+    source = (Path(__file__).parents[1] / "notebooks" / f"{notebook}.ipynb").read_text()
+    call = re.search(r'attribute_network\(\\n",\s*"\s*f\\"\{(\w+)\}(_\w+)\\"', source)
+    assert call, "the judge's name is not an f-string of one constant and a suffix"
+    constant = re.search(rf'"{call[1]} = \\"(\w+)\\"', source)[1]
+    assert f"{constant}{call[2]}_{name.rsplit('_', 1)[1]}" == name
