@@ -21,6 +21,7 @@ largest when G is worst.
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 
@@ -56,6 +57,7 @@ class BCE:
                 f"generator_loss: expected 'non_saturating' or 'minimax', got {generator_loss!r}"
             )
         self.from_logits = from_logits
+        self.expects = "logits" if from_logits else "probabilities"  # what D must output
         self.real_label = real_label
         self.reduction = reduction
         self.generator_loss = generator_loss
@@ -126,6 +128,7 @@ class MSE:
         self.beta_noise = None if beta_noise is None else tuple(float(v) for v in beta_noise)
         self.seed_generator = keras.random.SeedGenerator(seed) if beta_noise else None
         self.reduction = "sum"
+        self.expects = "probabilities"
 
     def noise(self, shape):
         """ε: Beta(a, b) samples of `shape`, or zeros without label noise."""
@@ -160,6 +163,43 @@ class MSE:
 
     def __repr__(self):
         return f"MSE(beta_noise={self.beta_noise})"
+
+
+def _ends_in_sigmoid(model) -> bool:
+    """Whether the last layer with an activation (past Flatten, Reshape …) is a sigmoid."""
+    for layer in reversed(getattr(model, "layers", [])):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return getattr(activation, "__name__", "") == "sigmoid"
+        if layer.weights:  # a weighted layer without an activation: a linear output
+            return False
+    return False
+
+
+def check_outputs(loss, outputs, discriminator=None):
+    """Check D's outputs on a first batch against what `loss` expects (its `expects`:
+    "probabilities" or "logits"; a loss without it is not checked).
+
+    Probabilities outside [0, 1] under a loss that takes probabilities (D ends in a linear layer,
+    the loss has `from_logits=False`), or a D that ends in a sigmoid under a loss that takes
+    logits: both train without an error and learn nothing, so both are errors here.
+    """
+    expects = getattr(loss, "expects", None)
+    values = np.asarray(tf.cast(outputs, tf.float32))
+    low, high = float(values.min()), float(values.max())
+    if expects == "probabilities" and (low < 0.0 or high > 1.0):
+        fix = ("BCE(from_logits=True)" if isinstance(loss, BCE) else
+               "a loss on logits (gankit.losses.BCE(from_logits=True))")
+        raise ValueError(
+            f"D's outputs on the first batch lie in [{low:.3g}, {high:.3g}], outside [0, 1], but "
+            f"{loss!r} expects probabilities: D ends in a linear layer (logits). Use {fix}, or "
+            f"end D in a sigmoid (gankit.models.dcgan_discriminator(..., "
+            f"output_activation='sigmoid')).")
+    if expects == "logits" and discriminator is not None and _ends_in_sigmoid(discriminator):
+        raise ValueError(
+            f"D ends in a sigmoid, so its outputs are probabilities, but {loss!r} reads them as "
+            f"logits and would squash them again: use BCE(from_logits=False), or drop D's "
+            f"sigmoid.")
 
 
 # ------------------------------------------------------------ Siamese distances (chapter 12)

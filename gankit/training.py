@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import live
-from gankit.losses import BCE
+from gankit.losses import BCE, check_outputs
 from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 from gankit.runtime import smoke
 
@@ -187,8 +187,9 @@ def _check_optimizers(**optimizers):
                 f"zero; wrap it: keras.optimizers.LossScaleOptimizer({type(opt).__name__}(...))")
 
 
-def _check_batch(real, z, discriminator, generator):
-    """The first batch of each new shape: clear errors instead of errors deep inside Keras."""
+def _check_batch(real, z, discriminator, generator, loss=None):
+    """The first batch of each new shape: clear errors instead of errors deep inside Keras, and
+    D's outputs on it checked against what the loss expects (`losses.check_outputs`)."""
     from gankit.data import check_images
 
     d_in, _ = io_shapes(discriminator, "discriminator")
@@ -202,6 +203,8 @@ def _check_batch(real, z, discriminator, generator):
         if z.shape != (len(arr), latent_dim(generator)):
             raise ValueError(f"z: expected shape ({len(arr)}, {latent_dim(generator)}) (one "
                              f"latent vector per real sample), got {z.shape}")
+    if loss is not None:
+        check_outputs(loss, discriminator(arr, training=False), discriminator)
 
 
 def _step_logs(d_loss, g_loss, p_real, p_fake):
@@ -290,7 +293,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         first_z = None if z is None else strategy.experimental_local_results(z)[0]
         key = (tuple(first.shape), str(first.dtype), None if z is None else tuple(first_z.shape))
         if key not in checked:
-            _check_batch(first, first_z, discriminator, generator)
+            _check_batch(first, first_z, discriminator, generator, loss)
             checked.add(key)
         return compiled(real, z)
 
@@ -322,6 +325,15 @@ class GAN(keras.Model):
     @property
     def metrics(self):
         return list(self.trackers.values())
+
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking the first batch as `make_train_step` does."""
+        first = next(iter(x.take(1))) if isinstance(x, tf.data.Dataset) else x
+        first = first[0] if isinstance(first, (tuple, list)) else first
+        if first is not None:
+            _check_batch(np.asarray(first)[:256], None, self.discriminator, self.generator,
+                         self.loss_pair)
+        return super().fit(x, *args, **kwargs)
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
