@@ -165,6 +165,60 @@ class MSE:
         return f"MSE(beta_noise={self.beta_noise})"
 
 
+class WGANGP:
+    """The Wasserstein loss with a gradient penalty (WGAN-GP, Gulrajani et al., 2017).
+
+    D is a **critic**: a linear output, a score rather than a probability. The critic maximises
+    score(real) − score(fake), G maximises score(fake), and the critic is kept 1-Lipschitz by a
+    penalty on its gradient at random mixtures x̂ of real and generated images:
+
+        critic loss = mean D(G(z)) − mean D(x) + gp_weight · mean (‖∇ D(x̂)‖ − 1)²
+        G loss      = −mean D(G(z))
+
+    `penalty` needs D itself and both batches, so `discriminator_update` calls it beside
+    `discriminator` (any loss with a `penalty(discriminator, real, fake)` gets the same).
+    Train with several critic steps per G step (`make_train_step(..., critic_steps=5)`, the
+    paper's) and Adam(1e-4, β = (0.5, 0.9)).
+    """
+
+    expects = "scores"
+
+    def __init__(self, gp_weight: float = 10.0, seed: int | None = None):
+        if not gp_weight >= 0:
+            raise ValueError(f"gp_weight: expected a number ≥ 0, got {gp_weight!r}")
+        self.gp_weight = float(gp_weight)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.reduction = "mean"
+
+    def discriminator(self, real_output, fake_output):
+        return (tf.reduce_mean(tf.cast(fake_output, tf.float32))
+                - tf.reduce_mean(tf.cast(real_output, tf.float32)))
+
+    def generator(self, fake_output):
+        return -tf.reduce_mean(tf.cast(fake_output, tf.float32))
+
+    def penalty(self, discriminator, real, fake):
+        """gp_weight · mean (‖∇ₓ D(x̂)‖ − 1)², x̂ = α·real + (1 − α)·fake, α ~ U[0, 1) per sample."""
+        real, fake = tf.cast(real, tf.float32), tf.cast(fake, tf.float32)
+        alpha = keras.random.uniform([tf.shape(real)[0]] + [1] * (len(real.shape) - 1),
+                                     seed=self.seed_generator)
+        mixed = alpha * real + (1.0 - alpha) * fake
+        with tf.GradientTape() as tape:
+            tape.watch(mixed)
+            score = discriminator(mixed, training=True)
+        grads = tape.gradient(score, mixed)
+        norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=list(range(1, len(real.shape))))
+                       + 1e-12)
+        return self.gp_weight * tf.reduce_mean(tf.square(norm - 1.0))
+
+    def probability(self, output):
+        """σ(score): for the logs only (d_real, d_fake); a critic's score is no probability."""
+        return tf.sigmoid(tf.cast(output, tf.float32))
+
+    def __repr__(self):
+        return f"WGANGP(gp_weight={self.gp_weight:g})"
+
+
 def _ends_in_sigmoid(model) -> bool:
     """Whether the last layer with an activation (past Flatten, Reshape …) is a sigmoid."""
     for layer in reversed(getattr(model, "layers", [])):
@@ -195,6 +249,9 @@ def check_outputs(loss, outputs, discriminator=None):
             f"{loss!r} expects probabilities: D ends in a linear layer (logits). Use {fix}, or "
             f"end D in a sigmoid (gankit.models.dcgan_discriminator(..., "
             f"output_activation='sigmoid')).")
+    if expects == "scores" and discriminator is not None and _ends_in_sigmoid(discriminator):
+        raise ValueError(f"D ends in a sigmoid, but {loss!r} needs a critic with a linear "
+                         f"output (a score, not a probability): drop D's sigmoid.")
     if expects == "logits" and discriminator is not None and _ends_in_sigmoid(discriminator):
         raise ValueError(
             f"D ends in a sigmoid, so its outputs are probabilities, but {loss!r} reads them as "
