@@ -61,7 +61,7 @@ def check_images(images, name: str = "images", shape=None, value_range=(-1.0, 1.
     if arr.dtype == np.uint8 and value_range is not None and value_range[1] <= 1.0:
         raise TypeError(
             f"{name}: got uint8 pixels in [0, 255]; expected float values in "
-            f"[{value_range[0]:g}, {value_range[1]:g}]. Rescale with gankit.data.to_float(x)."
+            f"[{value_range[0]:g}, {value_range[1]:g}].{_rescale_hint(value_range)}"
         )
     arr = arr.astype("float32", copy=False)
     if not np.all(np.isfinite(arr)):
@@ -70,12 +70,22 @@ def check_images(images, name: str = "images", shape=None, value_range=(-1.0, 1.
         low, high = value_range
         tol = 1e-3 * (high - low)
         if arr.min() < low - tol or arr.max() > high + tol:
-            hint = " Rescale [0, 255] images with gankit.data.to_float(x)." if arr.max() > 2 else ""
+            hint = _rescale_hint(value_range) if arr.max() > 2 else ""
             raise ValueError(
                 f"{name}: values must lie in [{low:g}, {high:g}], got "
                 f"[{arr.min():.3g}, {arr.max():.3g}].{hint}"
             )
     return arr
+
+
+def _rescale_hint(value_range) -> str:
+    """How to bring [0, 255] pixels into `value_range` (G's output range)."""
+    low, high = (float(v) for v in value_range)
+    if (low, high) == (-1.0, 1.0):
+        return " Rescale [0, 255] images with gankit.data.to_float(x) (→ [−1, 1])."
+    if (low, high) == (0.0, 1.0):
+        return " Rescale [0, 255] images with x.astype('float32') / 255 (→ [0, 1])."
+    return f" Rescale [0, 255] images into [{low:g}, {high:g}], the generator's output range."
 
 
 def to_float(images) -> np.ndarray:

@@ -21,6 +21,7 @@ largest when G is worst.
 from __future__ import annotations
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 
@@ -56,6 +57,7 @@ class BCE:
                 f"generator_loss: expected 'non_saturating' or 'minimax', got {generator_loss!r}"
             )
         self.from_logits = from_logits
+        self.expects = "logits" if from_logits else "probabilities"  # what D must output
         self.real_label = real_label
         self.reduction = reduction
         self.generator_loss = generator_loss
@@ -126,6 +128,7 @@ class MSE:
         self.beta_noise = None if beta_noise is None else tuple(float(v) for v in beta_noise)
         self.seed_generator = keras.random.SeedGenerator(seed) if beta_noise else None
         self.reduction = "sum"
+        self.expects = "probabilities"
 
     def noise(self, shape):
         """ε: Beta(a, b) samples of `shape`, or zeros without label noise."""
@@ -160,6 +163,100 @@ class MSE:
 
     def __repr__(self):
         return f"MSE(beta_noise={self.beta_noise})"
+
+
+class WGANGP:
+    """The Wasserstein loss with a gradient penalty (WGAN-GP, Gulrajani et al., 2017).
+
+    D is a **critic**: a linear output, a score rather than a probability. The critic maximises
+    score(real) − score(fake), G maximises score(fake), and the critic is kept 1-Lipschitz by a
+    penalty on its gradient at random mixtures x̂ of real and generated images:
+
+        critic loss = mean D(G(z)) − mean D(x) + gp_weight · mean (‖∇ D(x̂)‖ − 1)²
+        G loss      = −mean D(G(z))
+
+    `penalty` needs D itself and both batches, so `discriminator_update` calls it beside
+    `discriminator` (any loss with a `penalty(discriminator, real, fake)` gets the same).
+    Train with several critic steps per G step (`make_train_step(..., critic_steps=5)`, the
+    paper's) and Adam(1e-4, β = (0.5, 0.9)).
+    """
+
+    expects = "scores"
+
+    def __init__(self, gp_weight: float = 10.0, seed: int | None = None):
+        if not gp_weight >= 0:
+            raise ValueError(f"gp_weight: expected a number ≥ 0, got {gp_weight!r}")
+        self.gp_weight = float(gp_weight)
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.reduction = "mean"
+
+    def discriminator(self, real_output, fake_output):
+        return (tf.reduce_mean(tf.cast(fake_output, tf.float32))
+                - tf.reduce_mean(tf.cast(real_output, tf.float32)))
+
+    def generator(self, fake_output):
+        return -tf.reduce_mean(tf.cast(fake_output, tf.float32))
+
+    def penalty(self, discriminator, real, fake):
+        """gp_weight · mean (‖∇ₓ D(x̂)‖ − 1)², x̂ = α·real + (1 − α)·fake, α ~ U[0, 1) per sample."""
+        real, fake = tf.cast(real, tf.float32), tf.cast(fake, tf.float32)
+        alpha = keras.random.uniform([tf.shape(real)[0]] + [1] * (len(real.shape) - 1),
+                                     seed=self.seed_generator)
+        mixed = alpha * real + (1.0 - alpha) * fake
+        with tf.GradientTape() as tape:
+            tape.watch(mixed)
+            score = discriminator(mixed, training=True)
+        grads = tape.gradient(score, mixed)
+        norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=list(range(1, len(real.shape))))
+                       + 1e-12)
+        return self.gp_weight * tf.reduce_mean(tf.square(norm - 1.0))
+
+    def probability(self, output):
+        """σ(score): for the logs only (d_real, d_fake); a critic's score is no probability."""
+        return tf.sigmoid(tf.cast(output, tf.float32))
+
+    def __repr__(self):
+        return f"WGANGP(gp_weight={self.gp_weight:g})"
+
+
+def _ends_in_sigmoid(model) -> bool:
+    """Whether the last layer with an activation (past Flatten, Reshape …) is a sigmoid."""
+    for layer in reversed(getattr(model, "layers", [])):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return getattr(activation, "__name__", "") == "sigmoid"
+        if layer.weights:  # a weighted layer without an activation: a linear output
+            return False
+    return False
+
+
+def check_outputs(loss, outputs, discriminator=None):
+    """Check D's outputs on a first batch against what `loss` expects (its `expects`:
+    "probabilities" or "logits"; a loss without it is not checked).
+
+    Probabilities outside [0, 1] under a loss that takes probabilities (D ends in a linear layer,
+    the loss has `from_logits=False`), or a D that ends in a sigmoid under a loss that takes
+    logits: both train without an error and learn nothing, so both are errors here.
+    """
+    expects = getattr(loss, "expects", None)
+    values = np.asarray(tf.cast(outputs, tf.float32))
+    low, high = float(values.min()), float(values.max())
+    if expects == "probabilities" and (low < 0.0 or high > 1.0):
+        fix = ("BCE(from_logits=True)" if isinstance(loss, BCE) else
+               "a loss on logits (gankit.losses.BCE(from_logits=True))")
+        raise ValueError(
+            f"D's outputs on the first batch lie in [{low:.3g}, {high:.3g}], outside [0, 1], but "
+            f"{loss!r} expects probabilities: D ends in a linear layer (logits). Use {fix}, or "
+            f"end D in a sigmoid (gankit.models.dcgan_discriminator(..., "
+            f"output_activation='sigmoid')).")
+    if expects == "scores" and discriminator is not None and _ends_in_sigmoid(discriminator):
+        raise ValueError(f"D ends in a sigmoid, but {loss!r} needs a critic with a linear "
+                         f"output (a score, not a probability): drop D's sigmoid.")
+    if expects == "logits" and discriminator is not None and _ends_in_sigmoid(discriminator):
+        raise ValueError(
+            f"D ends in a sigmoid, so its outputs are probabilities, but {loss!r} reads them as "
+            f"logits and would squash them again: use BCE(from_logits=False), or drop D's "
+            f"sigmoid.")
 
 
 # ------------------------------------------------------------ Siamese distances (chapter 12)

@@ -17,8 +17,6 @@ import keras
 import numpy as np
 from keras import layers
 
-_ACTIVATIONS = ("relu", "leaky_relu")
-
 
 def _check_units(hidden_units, name):
     units = tuple(hidden_units)
@@ -70,7 +68,7 @@ def _activation(kind, negative_slope):
     if kind == "leaky_relu":
         # Always pass the slope: Keras' default is 0.3, PyTorch's 0.01; GAN papers use 0.2.
         return layers.LeakyReLU(negative_slope=negative_slope)
-    raise ValueError(f"activation: expected one of {_ACTIVATIONS}, got {kind!r}")
+    raise ValueError(f"activation: expected 'relu' or 'leaky_relu', got {kind!r}")
 
 
 def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="leaky_relu",
@@ -310,7 +308,7 @@ def _init_args(init, fan_in):
 def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int = 4, *,
                     projection="conv", projection_norm=True, conv_bias=True, init="keras",
                     batchnorm_momentum=0.99, batchnorm_epsilon=1e-3, channels=3,
-                    name="generator") -> keras.Model:
+                    output_activation="tanh", name="generator") -> keras.Model:
     """A DCGAN generator (Radford et al., 2015): project z to a small map, then double it.
 
     z → projection to start_size × start_size × filters[0] → (BatchNorm → ReLU)
@@ -329,6 +327,8 @@ def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int 
     init: "keras" (Glorot-uniform, zero bias: also TensorFlow 1's default, chapter 10),
         "dcgan" (N(0, 0.02), chapter 9) or "pytorch" (PyTorch's default, chapter 8).
     batchnorm_momentum/epsilon: Keras' 0.99/1e-3 by default; PyTorch's BatchNorm is 0.9/1e-5.
+    output_activation: "tanh" for images in [-1, 1]; "sigmoid" for [0, 1] (then scale the real
+        images to [0, 1] too), or None for a linear output.
     """
     _check_latent_dim(latent_dim)
     filters = _check_units(filters, "filters")
@@ -355,7 +355,7 @@ def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int 
         x = layers.ReLU()(x)
     # float32 even under the mixed_float16 policy (see mlp_generator).
     x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same",
-                               use_bias=conv_bias, activation="tanh", dtype="float32",
+                               use_bias=conv_bias, activation=output_activation, dtype="float32",
                                **_init_args(init, channels * kernel_size ** 2))(x)
     return keras.Model(z, x, name=name)
 
@@ -363,7 +363,8 @@ def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int 
 def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, channels=3,
                         negative_slope=0.2, first_batchnorm=False, conv_bias=True, head="dense",
                         init="keras", batchnorm_momentum=0.99, batchnorm_epsilon=1e-3,
-                        output_activation=None, name="discriminator") -> keras.Model:
+                        output_activation=None, dropout=0.0,
+                        name="discriminator") -> keras.Model:
     """A DCGAN discriminator: strided convolutions halve the image, no pooling.
 
     image → [Conv2D(f, kernel_size, 2, 'same') → (BatchNorm) → LeakyReLU] for f in filters
@@ -375,6 +376,8 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
         covers the whole last map ('valid') → Flatten (chapter 8's `Conv2d(512, 1, 4, 2, 0)`).
     output_activation: None for a logit (pair with `BCE(from_logits=True)`), "sigmoid" for a
         probability (chapter 8's MSE loss compares probabilities).
+    dropout: a Dropout(rate) after each block's LeakyReLU (the TensorFlow DCGAN tutorial's 0.3);
+        0 for none.
     The other arguments are as in `dcgan_generator`.
     """
     shape = _check_image_shape((image_size, image_size, channels), "image_size/channels")
@@ -390,6 +393,8 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
         if i or first_batchnorm:
             x = _batchnorm(x, batchnorm_momentum, batchnorm_epsilon)
         x = layers.LeakyReLU(negative_slope=negative_slope)(x)
+        if dropout:
+            x = layers.Dropout(dropout)(x)
         fan_in = f
     if head == "conv":
         x = layers.Conv2D(1, last, padding="valid", use_bias=conv_bias, dtype="float32",

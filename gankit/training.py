@@ -21,7 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import live
-from gankit.losses import BCE
+from gankit.losses import BCE, check_outputs
 from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 from gankit.runtime import smoke
 
@@ -101,6 +101,8 @@ def discriminator_update(generator, discriminator, optimizer, loss, real, z, spl
         real_out = discriminator(real, training=True)
         fake_out = discriminator(fake, training=True)
         d_loss = loss.discriminator(real_out, fake_out)
+        if hasattr(loss, "penalty"):  # e.g. WGAN-GP's gradient penalty: it needs D itself
+            d_loss += loss.penalty(discriminator, real, fake)
         scaled = _scaled(d_loss, optimizer)
     _apply(optimizer, discriminator, scaled, tape)
     return d_loss, loss.probability(real_out), loss.probability(fake_out)
@@ -187,8 +189,9 @@ def _check_optimizers(**optimizers):
                 f"zero; wrap it: keras.optimizers.LossScaleOptimizer({type(opt).__name__}(...))")
 
 
-def _check_batch(real, z, discriminator, generator):
-    """The first batch of each new shape: clear errors instead of errors deep inside Keras."""
+def _check_batch(real, z, discriminator, generator, loss=None):
+    """The first batch of each new shape: clear errors instead of errors deep inside Keras, and
+    D's outputs on it checked against what the loss expects (`losses.check_outputs`)."""
     from gankit.data import check_images
 
     d_in, _ = io_shapes(discriminator, "discriminator")
@@ -202,6 +205,8 @@ def _check_batch(real, z, discriminator, generator):
         if z.shape != (len(arr), latent_dim(generator)):
             raise ValueError(f"z: expected shape ({len(arr)}, {latent_dim(generator)}) (one "
                              f"latent vector per real sample), got {z.shape}")
+    if loss is not None:
+        check_outputs(loss, discriminator(arr, training=False), discriminator)
 
 
 def _step_logs(d_loss, g_loss, p_real, p_fake):
@@ -218,15 +223,18 @@ def _step_logs(d_loss, g_loss, p_real, p_fake):
 
 
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
-                    loss=None, g_steps: int = 1, update: str = "alternating", d_split=False,
+                    loss=None, g_steps: int = 1, critic_steps: int = 1,
+                    update: str = "alternating", d_split=False,
                     g_noise: str = "fresh", jit_compile: bool | None = None, strategy=None):
-    """Return `train_step(real, z=None)`: one D update and `g_steps` G updates.
+    """Return `train_step(real, z=None)`: `critic_steps` D updates and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
     chapter 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
     The step returns a dict of scalars: d_loss, g_loss, d_real, d_fake, d_acc.
     The first batch of each new shape is checked (shape, dtype, value range, z's shape).
 
+    critic_steps: D updates per batch, each on the same real batch and new noise (WGAN-GP's
+        n_critic, 5 in the paper, as keras.io's WGAN-GP example does it).
     update: "alternating" (D's step, then G's against the updated D: the book's algorithm) or
         "simultaneous" (both from one forward pass, as the TensorFlow DCGAN tutorial).
     d_split: D takes two steps per batch, one on the real and one on the generated samples
@@ -246,15 +254,19 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     """
     _check_players(generator, discriminator, latent)
     _check_optimizers(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
-    if not isinstance(g_steps, int) or g_steps < 1:
-        raise ValueError(f"g_steps: expected a positive int, got {g_steps!r}")
+    for name, value in (("g_steps", g_steps), ("critic_steps", critic_steps)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name}: expected a positive int, got {value!r}")
     if update not in ("alternating", "simultaneous"):
         raise ValueError(f"update: expected 'alternating' or 'simultaneous', got {update!r}")
     _check_choice(g_noise, ("fresh", "same"), "g_noise")
-    if update == "simultaneous" and (g_steps != 1 or d_split):
+    if update == "simultaneous" and (g_steps != 1 or critic_steps != 1 or d_split):
         raise ValueError("the simultaneous update makes exactly one G step and one D step "
-                         "(g_steps=1, d_split=False)")
+                         "(g_steps=1, critic_steps=1, d_split=False)")
     loss = loss or BCE()
+    if d_split and hasattr(loss, "penalty"):
+        raise ValueError(f"d_split: {loss!r} has a penalty on real and generated samples "
+                         f"together; it cannot be split into a real and a generated step")
     strategy = strategy or tf.distribute.get_strategy()
     replicas = strategy.num_replicas_in_sync
     if jit_compile is None:
@@ -268,8 +280,10 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
             d_loss, g_loss, p_real, p_fake = simultaneous_update(
                 generator, discriminator, g_optimizer, d_optimizer, loss, real, z_d)
             return _step_logs(d_loss, g_loss, p_real, p_fake)
-        d_loss, p_real, p_fake = discriminator_update(
-            generator, discriminator, d_optimizer, loss, real, z_d, split=d_split)
+        for i in range(critic_steps):
+            d_loss, p_real, p_fake = discriminator_update(
+                generator, discriminator, d_optimizer, loss, real,
+                z_d if i == 0 or z is not None else latent(batch), split=d_split)
         for _ in range(g_steps):
             z_g = latent(batch) if z is None and g_noise == "fresh" else z_d
             g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
@@ -290,7 +304,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         first_z = None if z is None else strategy.experimental_local_results(z)[0]
         key = (tuple(first.shape), str(first.dtype), None if z is None else tuple(first_z.shape))
         if key not in checked:
-            _check_batch(first, first_z, discriminator, generator)
+            _check_batch(first, first_z, discriminator, generator, loss)
             checked.add(key)
         return compiled(real, z)
 
@@ -305,12 +319,12 @@ class GAN(keras.Model):
     """
 
     def __init__(self, generator, discriminator, latent: Latent, loss=None, g_steps: int = 1,
-                 **kwargs):
+                 critic_steps: int = 1, **kwargs):
         super().__init__(**kwargs)
         _check_players(generator, discriminator, latent)
         self.generator, self.discriminator, self.latent = generator, discriminator, latent
         self.loss_pair = loss or BCE()
-        self.g_steps = g_steps
+        self.g_steps, self.critic_steps = g_steps, critic_steps
         self.trackers = {name: keras.metrics.Mean(name=name)
                          for name in ("d_loss", "g_loss", "d_real", "d_fake", "d_acc")}
 
@@ -323,6 +337,15 @@ class GAN(keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
+    def fit(self, x=None, *args, **kwargs):
+        """`keras.Model.fit`, after checking the first batch as `make_train_step` does."""
+        first = next(iter(x.take(1))) if isinstance(x, tf.data.Dataset) else x
+        first = first[0] if isinstance(first, (tuple, list)) else first
+        if first is not None:
+            _check_batch(np.asarray(first)[:256], None, self.discriminator, self.generator,
+                         self.loss_pair)
+        return super().fit(x, *args, **kwargs)
+
     def call(self, z, training=False):
         return self.generator(z, training=training)
 
@@ -334,9 +357,10 @@ class GAN(keras.Model):
                              f"(N, {', '.join(map(str, d_in))}), got {real.dtype.name} "
                              f"{tuple(real.shape)} (rescale uint8 with gankit.data.to_float)")
         batch = tf.shape(real)[0]
-        d_loss, p_real, p_fake = discriminator_update(
-            self.generator, self.discriminator, self.d_optimizer, self.loss_pair, real,
-            self.latent(batch))
+        for _ in range(self.critic_steps):
+            d_loss, p_real, p_fake = discriminator_update(
+                self.generator, self.discriminator, self.d_optimizer, self.loss_pair, real,
+                self.latent(batch))
         for _ in range(self.g_steps):
             g_loss = generator_update(self.generator, self.discriminator, self.g_optimizer,
                                       self.loss_pair, self.latent(batch))

@@ -268,3 +268,14 @@ def test_colour_transfer_takes_the_references_palette_and_keeps_the_layout():
         assert np.corrcoef(x.ravel(), y.ravel())[0, 1] > 0.9
     with pytest.raises(ValueError, match="same channels"):
         metrics.colour_transfer(images, references[..., :1])
+
+
+def test_dcgan_builders_take_another_output_activation_and_dropout():
+    g = models.dcgan_generator(8, 4, (16, 8), channels=1, output_activation="sigmoid")
+    assert models.output_range(g) == (0.0, 1.0)
+    image = np.asarray(g(np.zeros((2, 8), "float32")))
+    assert image.shape == (2, 16, 16, 1) and image.min() >= 0 and image.max() <= 1
+    d = models.dcgan_discriminator(16, (8, 16), channels=1, dropout=0.3)
+    assert sum(isinstance(layer, keras.layers.Dropout) for layer in d.layers) == 2
+    assert not any(isinstance(layer, keras.layers.Dropout)
+                   for layer in models.dcgan_discriminator(16, (8, 16), channels=1).layers)

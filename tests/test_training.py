@@ -218,3 +218,72 @@ def test_xla_is_chosen_for_dense_models_and_not_for_conv_models_on_cpu():
     conv_d = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Conv2D(4, 3),
                                keras.layers.Flatten(), keras.layers.Dense(1)])
     assert training._xla_pays(g, d) and not training._xla_pays(g, conv_d)
+
+
+def test_a_logit_d_under_a_probability_loss_is_an_error_naming_the_fix():
+    """The silent failure: D outputs logits, the default BCE() reads them as probabilities, and
+    the losses sit still (d_loss 8.06, g_loss 16.1) while nothing learns."""
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE())
+    with pytest.raises(ValueError, match=r"outside \[0, 1\].*BCE\(from_logits=True\)"):
+        step(real_batch())
+    gan = training.GAN(g, d, training.Latent(8))  # fit(): the same check, before training
+    gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
+    with pytest.raises(ValueError, match="from_logits=True"):
+        gan.fit(tf.data.Dataset.from_tensor_slices(real_batch()).batch(8), epochs=1, verbose=0)
+
+
+def test_a_sigmoid_d_under_a_logit_loss_is_an_error():
+    g = models.mlp_generator(8, (16,), (6, 6, 1))
+    d = models.mlp_discriminator((6, 6, 1), (16,), output_activation="sigmoid")
+    step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+    with pytest.raises(ValueError, match="ends in a sigmoid.*from_logits=False"):
+        step(real_batch())
+    ok = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
+                                  training.Latent(8), loss=losses.BCE())
+    assert np.isfinite(float(ok(real_batch())["d_loss"]))
+
+
+def test_the_rescaling_hint_matches_the_generator_range():
+    from gankit import data
+
+    pixels = np.full((2, 6, 6, 1), 200, np.uint8)
+    with pytest.raises(TypeError, match=r"/ 255 \(→ \[0, 1\]\)"):
+        data.check_images(pixels, value_range=(0.0, 1.0))
+    with pytest.raises(TypeError, match="to_float"):
+        data.check_images(pixels, value_range=(-1.0, 1.0))
+
+
+def test_wgan_gp_trains_with_critic_steps_and_its_penalty_sees_d():
+    g, critic = small_pair()
+    loss = losses.WGANGP(gp_weight=10.0, seed=0)
+    real = real_batch()
+    fake = g(training.Latent(8).fixed(16))
+    # the penalty is about (‖∇D‖ − 1)²: a critic that is 0 everywhere has ‖∇D‖ = 0, penalty 10
+    zero = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(),
+                             keras.layers.Dense(1, kernel_initializer="zeros")])
+    assert float(loss.penalty(zero, real, fake)) == pytest.approx(10.0, rel=1e-4)
+    unit = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(),  # ‖∇D‖ = 1: no penalty
+                             keras.layers.Dense(1, kernel_initializer=keras.initializers.Constant(
+                                 1 / 6), use_bias=False)])
+    assert float(loss.penalty(unit, real, fake)) == pytest.approx(0.0, abs=1e-6)
+    step = training.make_train_step(g, critic, keras.optimizers.Adam(1e-3),
+                                    keras.optimizers.Adam(1e-3), training.Latent(8, seed=0),
+                                    loss=loss, critic_steps=3)
+    d0 = weights(critic)
+    calls = []
+    original = loss.penalty
+    loss.penalty = lambda *a: calls.append(1) or original(*a)
+    logs = step(real)
+    assert len(calls) == 3 and changed(d0, critic) and np.isfinite(float(logs["g_loss"]))
+    with pytest.raises(ValueError, match="critic_steps"):
+        training.make_train_step(g, critic, keras.optimizers.Adam(1e-3),
+                                 keras.optimizers.Adam(1e-3), training.Latent(8), loss=loss,
+                                 critic_steps=0)
+    sigmoid_critic = models.mlp_discriminator((6, 6, 1), (16,), output_activation="sigmoid")
+    bad = training.make_train_step(g, sigmoid_critic, keras.optimizers.Adam(1e-3),
+                                   keras.optimizers.Adam(1e-3), training.Latent(8), loss=loss)
+    with pytest.raises(ValueError, match="linear"):
+        bad(real)
