@@ -549,6 +549,22 @@ def interval(values, confidence: float = 0.95, seed: int = 0) -> tuple[float, fl
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
+def resampled_interval(statistic, *samples, resamples: int = 200, confidence: float = 0.95,
+                       seed: int = 0) -> tuple[float, float, float]:
+    """(statistic(*samples), low, high): a percentile bootstrap interval of a statistic of whole
+    sets, such as FD(a, real) − FD(b, real), each of `samples` resampled (rows, with
+    replacement) on its own. It covers the draw of the evaluated samples, not of the training."""
+    samples = [np.asarray(x) for x in samples]
+    if not samples or min(len(x) for x in samples) < 2:
+        raise ValueError("resampled_interval: expected sets of at least 2 samples")
+    rng = np.random.default_rng(seed)
+    values = [statistic(*(x[rng.integers(0, len(x), len(x))] for x in samples))
+              for _ in range(resamples)]
+    tail = 100 * (1 - confidence) / 2
+    low, high = np.percentile(values, [tail, 100 - tail])
+    return float(statistic(*samples)), float(low), float(high)
+
+
 def gaussian_baseline(images, n: int, components: int = 64, seed: int = 0) -> np.ndarray:
     """A generator without a GAN, for a GAN to beat: `n` images drawn from a Gaussian fitted to
     real `images` (in [-1, 1]) in the space of their first `components` principal components

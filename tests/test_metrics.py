@@ -136,3 +136,15 @@ def test_gaussian_baseline_matches_the_mean_and_the_main_directions():
     assert metrics.mmd(flat(samples), flat(images[:400])) < metrics.mmd(flat(noise), flat(images))
     with pytest.raises(ValueError, match="positive"):
         metrics.gaussian_baseline(images, 0)
+
+
+def test_resampled_interval_holds_zero_for_one_distribution_and_not_for_two():
+    rng = np.random.default_rng(0)
+    ref, same, other = (rng.normal(m, 1, (400, 4)) for m in (0, 0, 1))
+    gap = lambda a, b: metrics.frechet_distance(a, ref) - metrics.frechet_distance(b, ref)  # noqa: E731
+    value, low, high = metrics.resampled_interval(gap, other, same, resamples=50)
+    assert low > 0 and low <= value <= high  # a mean shifted by 1 in 4 dims: FD ≈ 4
+    _, low, high = metrics.resampled_interval(gap, rng.normal(0, 1, (400, 4)), same, resamples=50)
+    assert low < 0 < high
+    with pytest.raises(ValueError, match="at least 2"):
+        metrics.resampled_interval(gap, same[:1], same)
