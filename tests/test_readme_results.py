@@ -1,4 +1,5 @@
-"""Every number in the README's results tables is a measured one: it is in that chapter's
+"""Every number in the results tables (the README's chapter table, results/README.md) is a
+measured one: it is in that chapter's
 `results/*.json`, at the precision shown (KID and shares may be shown ×1000 or in %, seconds in
 minutes). Numbers that are not results are told apart by their context: the book's own
 settings ("the book's 300 epochs", "book: 100") and a column headed "the book", sizes
@@ -47,14 +48,19 @@ def shown_as(token, values):
 
 
 def table_numbers():
-    """(line number, chapter, number, cell) for every number in a results table."""
+    """(file:line, chapter, number, cell) for every number in a results table: the README's
+    chapter table and every table of results/README.md."""
     chapters = {p.stem[:2]: p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    found = []
+    for name in ("README.md", "results/README.md"):
+        found += _file_numbers(name, chapters)
+    return found
+
+
+def _file_numbers(name, chapters):
     chapter, header, found = None, None, []
-    for number, line in enumerate((ROOT / "README.md").read_text().splitlines(), 1):
-        if line.startswith("## ") and not line.startswith(("## Chapters", "## Results")):
-            chapter = None  # past the results
-            if found:
-                break
+    for number, line in enumerate((ROOT / name).read_text().splitlines(), 1):
+        number = f"{name}:{number}"
         heading = re.match(r"\*\*(\d\d) ·", line)
         if heading:
             chapter = chapters.get(heading.group(1))
@@ -86,7 +92,7 @@ def test_every_number_in_the_results_tables_is_recorded():
     numbers = table_numbers()
     assert len(numbers) > 200  # the tables were found
     cache = {}
-    missing = [f"README.md:{line} ({chapter}): {token} in {cell[:70]!r}"
+    missing = [f"{line} ({chapter}): {token} in {cell[:70]!r}"
                for line, chapter, token, cell in numbers
                if not shown_as(token, cache.setdefault(chapter, recorded(chapter)))]
     assert not missing, "numbers in no results/*.json:\n" + "\n".join(missing)
