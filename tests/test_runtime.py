@@ -105,7 +105,7 @@ def test_a_run_on_drive_resumes_after_the_vm_is_recycled(tmp_path, monkeypatch, 
     import keras
     import numpy as np
 
-    from gankit import checkpoints, data, training
+    from gankit import checkpoints, data, losses, training
     from tests.standins import colab
     from tests.test_training import small_pair
 
@@ -120,7 +120,8 @@ def test_a_run_on_drive_resumes_after_the_vm_is_recycled(tmp_path, monkeypatch, 
         g, d = small_pair()
         g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
         latent = training.Latent(8, seed=1)
-        step = training.make_train_step(g, d, g_opt, d_opt, latent)
+        step = training.make_train_step(g, d, g_opt, d_opt, latent,
+                                        loss=losses.BCE(from_logits=True))  # D outputs logits
         ckpt = checkpoints.Checkpoint(folder / "checkpoints", g, d, g_opt, d_opt, latent=latent)
         return folder, training.train(step, data.from_arrays(x, 16), epochs, checkpoint=ckpt,
                                       log_every=0)
