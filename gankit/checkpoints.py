@@ -16,12 +16,38 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+
+@dataclass
+class History:
+    """What `train` records: per-epoch means, per-step values and seconds per epoch."""
+
+    epoch: dict = field(default_factory=dict)
+    step: dict = field(default_factory=dict)
+    seconds: list = field(default_factory=list)
+
+    def last(self, name):
+        return self.epoch[name][-1]
+
+
+def build_optimizers(*pairs, strategy=None):
+    """Create the slots of each `(optimizer, model or list of variables)` pair that has none yet.
+
+    Keras creates them lazily at the first update; creating them now puts them under the
+    strategy's scope (where the model's variables live), gives a restored checkpoint's values a
+    home, and spares `tf.function` a second trace of the step (a first call that creates
+    variables is traced twice, which doubles the time of a big model's first step).
+    """
+    with (strategy or tf.distribute.get_strategy()).scope():
+        for optimizer, variables in pairs:
+            if not optimizer.built:
+                optimizer.build(getattr(variables, "trainable_variables", variables))
 
 
 class TrainingDiverged(FloatingPointError):
@@ -162,8 +188,6 @@ class Checkpoint:
         models (another width, latent size or layer count in the same folder) raises
         `CheckpointMismatch`, which says what to do.
         """
-        from gankit.training import History, build_optimizers
-
         if self.latest is None:
             return None
         build_optimizers(*zip(self.optimizers, self.models))
@@ -217,8 +241,6 @@ class _FitCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, checkpoint: Checkpoint):
         super().__init__()
-        from gankit.training import History
-
         self.ckpt, self.history = checkpoint, History()
 
     def on_train_begin(self, logs=None):

@@ -13,7 +13,6 @@ One GAN iteration is two updates:
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import keras
@@ -21,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit import live
+from gankit.checkpoints import Guard, History, build_optimizers  # noqa: F401  (public here too)
 from gankit.losses import BCE, check_outputs
 from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
 from gankit.runtime import smoke
@@ -152,20 +152,6 @@ def _xla_pays(*models) -> bool:
     if tf.config.list_logical_devices("GPU"):
         return True
     return not any("Conv" in type(layer).__name__ for m in models for layer in _layers(m))
-
-
-def build_optimizers(*pairs, strategy=None):
-    """Create the slots of each `(optimizer, model or list of variables)` pair that has none yet.
-
-    Keras creates them lazily at the first update; creating them now puts them under the
-    strategy's scope (where the model's variables live), gives a restored checkpoint's values a
-    home, and spares `tf.function` a second trace of the step (a first call that creates
-    variables is traced twice, which doubles the time of a big model's first step).
-    """
-    with (strategy or tf.distribute.get_strategy()).scope():
-        for optimizer, variables in pairs:
-            if not optimizer.built:
-                optimizer.build(getattr(variables, "trainable_variables", variables))
 
 
 def _check_players(generator, discriminator, latent):
@@ -371,18 +357,6 @@ class GAN(keras.Model):
 
 # ---------------------------------------------------------------------------- the loop
 
-@dataclass
-class History:
-    """What `train` records: per-epoch means, per-step values and seconds per epoch."""
-
-    epoch: dict = field(default_factory=dict)
-    step: dict = field(default_factory=dict)
-    seconds: list = field(default_factory=list)
-
-    def last(self, name):
-        return self.epoch[name][-1]
-
-
 def _record(pending, history, guard, where, checkpoint):
     """Move the pending step logs into the history, after the guard has checked them."""
     values = {k: np.array([float(log[k]) for log in pending]) for k in pending[0]}
@@ -418,7 +392,6 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     and the time left, updated in place; after the first steps it prints once what a step costs
     on this device and how long the run will take.
     """
-    from gankit.checkpoints import Guard
 
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
