@@ -1,4 +1,4 @@
-"""Datasets: the generated toy data of chapters 01–02 and real image sets.
+"""Datasets: the generated toy data of notebooks 01–02 and real image sets.
 
 Every image loader follows one resolution order:
 
@@ -107,7 +107,7 @@ def to_uint8(images) -> np.ndarray:
 # ---------------------------------------------------------------------------- generated data
 
 def sine_points(n: int = 1024, seed: int | None = 0) -> np.ndarray:
-    """Chapter 01's data: `n` points (x, sin x) with x ~ U[0, 2π), float32, shape (n, 2)."""
+    """Notebook 01's data: `n` points (x, sin x) with x ~ U[0, 2π), float32, shape (n, 2)."""
     _check_count(n, "n")
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 2.0 * np.pi, size=n)
@@ -116,7 +116,7 @@ def sine_points(n: int = 1024, seed: int | None = 0) -> np.ndarray:
 
 def sine_curves(n: int = 32768, length: int = 64, x_range=(-5.0, 5.0), b_range=(0.5, 2.0),
                 c_range=(0.0, np.pi), seed: int | None = 0):
-    """Chapter 02's data: `n` curves sin(b·x + c) sampled at `length` points of `x_range`.
+    """Notebook 02's data: `n` curves sin(b·x + c) sampled at `length` points of `x_range`.
 
     b ~ U(b_range), c ~ U(c_range). Returns `(curves, x)`: float32 arrays of shape
     (n, length) and (length,), values in [-1, 1].
@@ -698,7 +698,7 @@ def _first_found(name, attempts, how_to):
 
 def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int | None = None,
           held_out: int = 0, sample: int = SAMPLE, seed: int = 0) -> ImageSet:
-    """Face images as an `ImageSet`: "anime_faces" (chapter 8) or "celeba" (9–10).
+    """Face images as an `ImageSet`: "anime_faces" (notebook 08) or "celeba" (09–10).
 
     Resolution order:
     1. `folder` (every .jpg/.png in it or below it, e.g. a download unzipped), streamed;
@@ -948,7 +948,7 @@ def _unpacked(archive: Path) -> Path:
         raise DatasetUnavailable(str(error)) from None
 
 
-# Two-domain sets (chapters 12–13): tfds `cycle_gan/<name>` (domains A and B, 256×256), and what
+# Two-domain sets (notebooks 12–13): tfds `cycle_gan/<name>` (domains A and B, 256×256), and what
 # stands in for each domain from the offline pack, which has none of them.
 UNPAIRED = {
     "vangogh2photo": ("Van Gogh paintings", "photos", "monet", "flowers"),
@@ -975,7 +975,7 @@ def _from_pack(domain, size, limit):
     return _resized(images[:limit], size), f"{what}, offline pack (flowers_128.npz)"
 
 
-MEMORY_BYTES = 2 * 2**30  # a folder read into memory (chapters 12–14) is cut to this size
+MEMORY_BYTES = 2 * 2**30  # a folder read into memory (notebooks 12–14) is cut to this size
 
 
 def _capped_folder(folder, size, limit, what):
@@ -1044,7 +1044,7 @@ def _domain(name, side, folder, size, limit, split):
     return images
 
 
-# Colour photos (chapter 14): tfds `tf_flowers` (3,670 photos) online, the pack's flower photos
+# Colour photos (notebook 14): tfds `tf_flowers` (3,670 photos) online, the pack's flower photos
 # offline. The book's own set (3,000 photos of mountains, forests, cities) has no public link.
 def colour_photos(size: int = 120, *, folder=None, limit: int | None = None):
     """Colour photos, uint8 (N, size, size, 3): every image of `folder` (short side resized,

@@ -33,7 +33,7 @@ class JudgeUnavailable(RuntimeError):
 
 
 def classifier_model(image_shape, classes: int = 10) -> keras.Model:
-    """The evaluation classifier of chapters 03–07: two stride-2 convolutions, a 128-unit
+    """The evaluation classifier of notebooks 03–07: two stride-2 convolutions, a 128-unit
     "features" layer (the Fréchet distance's and KID's features) and a softmax."""
     inputs = keras.Input(image_shape, name="image")
     x = layers.Conv2D(32, 3, strides=2, padding="same", activation="relu")(inputs)
@@ -80,7 +80,7 @@ ROTATIONS = 4  # 0, 90, 180 and 270 degrees
 
 
 def rotation_model(image_shape) -> keras.Model:
-    """The rotation network of chapters 08–10 (`metrics.feature_network`): stride-2
+    """The rotation network of notebooks 08–10 (`metrics.feature_network`): stride-2
     convolutions, global average pooling, 128 "features" of length √128, a 4-way softmax."""
     inputs = keras.Input(image_shape, name="image")
     x = inputs
@@ -97,7 +97,7 @@ def rotation_model(image_shape) -> keras.Model:
 
 def attribute_model(image_shape, outputs: int, regression: bool = False, mean: float = 0.0,
                     std: float = 1.0) -> keras.Model:
-    """The judge of chapter 11 (`metrics.attribute_network`): random left–right flips while
+    """The judge of notebook 11 (`metrics.attribute_network`): random left–right flips while
     training, 3×3 convolutions with max pooling, a 128-unit "features" layer, then `outputs`
     sigmoids (binary attributes) or, with `regression`, one number learnt on standardised targets
     and answered in their units (`mean` + `std` · output)."""
@@ -128,8 +128,8 @@ AGING_BOX = (19, 39, 159, 179)   # notebook 11's (the pack's own face box)
 AGING_ATTRIBUTES = ("Young", "Male", "Smiling", "Eyeglasses")  # notebook 11's JUDGED
 
 # name → how it is trained. Classifiers: the dataset (`data.image_arrays`), the network, the epochs.
-# Rotation networks (`metrics.feature_network`, chapters 08–10): the face set, its side and options
-# as the notebook loads it (250 faces held out, seed 0), the epochs. Attribute judges (chapter 11):
+# Rotation networks (`metrics.feature_network`, notebooks 08–10): the face set, its side and options
+# as the notebook loads it (250 faces held out, seed 0), the epochs. Attribute judges (notebook 11):
 # CelebA's attributes or UTKFace's ages at a side, split as notebook 11 splits them.
 RECIPES = {
     "mnist": dict(dataset="mnist", model=classifier_model, epochs=3),
@@ -140,7 +140,7 @@ RECIPES = {
     "celeba_64": dict(faces=("celeba", 64, {"crop_box": CELEBA_BOX}), epochs=5),
     "celeba_attributes_32": dict(attributes=AGING_ATTRIBUTES, size=32, held_out=300, epochs=30),
     "utkface_age_32": dict(ages=True, size=32, epochs=30),
-    # chapters 12 and 13: which of two image sets an image comes from (0: photos / X, 1: paintings
+    # notebooks 12 and 13: which of two image sets an image comes from (0: photos / X, 1: paintings
     # / Y), on the images the notebook trains its judge on; used only for those very images
     "vangogh2photo_style_64": dict(pair="vangogh2photo", size=128, held_out=(10, 100),
                                    crops=(64, 512, 7), epochs=10),
@@ -347,7 +347,7 @@ def _train_attributes(recipe):
 
 
 def data_digest(images, targets) -> str:
-    """SHA-256 of a judge's training images and targets: a shipped judge of chapters 12 and 13 is
+    """SHA-256 of a judge's training images and targets: a shipped judge of notebooks 12 and 13 is
     used only on the very images it was trained on (`metrics.attribute_network`)."""
     digest = hashlib.sha256(np.ascontiguousarray(images, "float32").tobytes())
     digest.update(np.ascontiguousarray(targets, "float32").tobytes())

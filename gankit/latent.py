@@ -1,4 +1,4 @@
-"""Working in a trained generator's latent space (chapter 11): inversion and attribute directions.
+"""Working in a trained generator's latent space (notebook 11): inversion and attribute directions.
 
 - `invert`: find latent codes z for which G(z) reproduces given images, by gradient descent on z
   with G frozen (the book's `encode_images.py`: Adam, staircase decay, log-cosh + MS-SSIM

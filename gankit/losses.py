@@ -39,7 +39,7 @@ class BCE:
         (log(1 − D(G(z))), the formula of the paper, which saturates).
     label_noise: noisy labels in D's loss, drawn anew at every step: real targets
         real_label − label_noise·U and generated targets label_noise·U, U ~ U[0, 1) per sample
-        (two-sided; chapter 6 uses 0.15). 0 turns it off.
+        (two-sided; notebook 06 uses 0.15). 0 turns it off.
     seed: seed of the label noise.
     """
 
@@ -107,7 +107,7 @@ class BCE:
 
 
 class MSE:
-    """Mean-squared-error GAN losses on D's probability (chapter 8), with noisy labels.
+    """Mean-squared-error GAN losses on D's probability (notebook 08), with noisy labels.
 
     D: (D(x) − real target)² on real samples plus (D(G(z)) − fake target)² on generated ones,
     summed as the book's `real_loss + fake_loss`. G: (D(G(z)) − real target)².
@@ -259,7 +259,7 @@ def check_outputs(loss, outputs, discriminator=None):
             f"sigmoid.")
 
 
-# ------------------------------------------------------------ Siamese distances (chapter 12)
+# ----------------------------------------------------------- Siamese distances (notebook 12)
 
 def _norm(vectors):
     """‖v‖ per row, with 1e-8 under the root: the norm's gradient is undefined at 0."""
@@ -267,7 +267,7 @@ def _norm(vectors):
 
 
 def transformation_loss(v_a, v_ab):
-    """Chapter 12's content term (LossD3 = LossG2): −cos(v_A1 − v_A2, v_AB1 − v_AB2), the pairs
+    """Notebook 12's content term (LossD3 = LossG2): −cos(v_A1 − v_A2, v_AB1 − v_AB2), the pairs
     being each image and the next one in the batch (batch ≥ 2). −1 when G keeps every
     difference between two images' vectors; `keras.losses.cosine_similarity` is already −cos."""
     t_a = v_a - tf.roll(v_a, 1, axis=0)
@@ -276,7 +276,7 @@ def transformation_loss(v_a, v_ab):
 
 
 def siamese_d_loss(v_a, v_b, v_ab, margin: float = 1.0):
-    """Chapter 12's D loss from D's vectors of real A, real B and translated AB:
+    """Notebook 12's D loss from D's vectors of real A, real B and translated AB:
 
     LossD1 = mean ‖D(B)‖²                      real B near the origin (the book's formula says
                                                 D(A), its text D(B): D(B) is meant)
@@ -291,14 +291,14 @@ def siamese_d_loss(v_a, v_b, v_ab, margin: float = 1.0):
 
 
 def siamese_g_loss(v_a, v_ab):
-    """Chapter 12's G loss: LossG1 = mean ‖D(AB)‖² (pull the translations to the origin) plus
+    """Notebook 12's G loss: LossG1 = mean ‖D(AB)‖² (pull the translations to the origin) plus
     LossG2 = `transformation_loss(v_a, v_ab)`. Returns (total, LossG1, LossG2)."""
     fake = tf.reduce_mean(tf.square(_norm(v_ab)))
     content = transformation_loss(v_a, v_ab)
     return fake + content, fake, content
 
 
-# ----------------------------------------------------------------- cycle consistency (chapter 13)
+# ---------------------------------------------------------------- cycle consistency (notebook 13)
 
 def cycle_loss(real, reconstructed, weight: float = 10.0):
     """CycleGAN's cycle-consistency loss: weight · mean |real − reconstructed| (L1; the book's

@@ -1,8 +1,8 @@
 """Quality numbers: how close generated samples are to the real data.
 
-- Chapter 01 (points): `sine_error`, the mean |y − sin x| of generated points, their coverage of
+- Notebook 01 (points): `sine_error`, the mean |y − sin x| of generated points, their coverage of
   [0, 2π), and `mmd` between generated and real points.
-- Chapter 02 (curves): `sinusoid_fit`, each curve's distance to the closest true sinusoid.
+- Notebook 02 (curves): `sinusoid_fit`, each curve's distance to the closest true sinusoid.
 - Image chapters: a Fréchet distance and a kernel inception distance (KID) on the features of a
   small classifier trained here on the real data (the ideas of FID and KID, with a network that
   works offline), plus how many generated samples that classifier recognises with confidence.
@@ -350,7 +350,7 @@ def attribute_network(name: str, images, targets, held_out, held_out_targets, *,
 
     targets: (N, K) bools/0–1 or (N,) numbers; `labels`: the names of the K attributes. Where
     gankit ships a judge for `name` at this side (`judges.shipped("celeba_attributes_32")`, for
-    the same `labels` and `epochs`; for the two-set judges of chapters 12 and 13, the very
+    the same `labels` and `epochs`; for the two-set judges of notebooks 12 and 13, the very
     images it was trained on), that one, checked against its pinned hash. Otherwise it is
     trained here (images flipped left–right at random) and cached in `runtime.cache_dir()` like
     `feature_network`; in smoke mode it trains one epoch and is not cached. Prints the mean
@@ -440,7 +440,7 @@ BASELINE = "PCA Gaussian (baseline)"
 
 def face_report(name: str, generator, untrained_generator, z, images, held_out,
                 seconds: float | None = None, inception: bool = True) -> dict:
-    """The evaluation of an image set without labels (chapters 08–10), in one call.
+    """The evaluation of an image set without labels (notebooks 08–10), in one call.
 
     Trains (or loads) `feature_network(name, images, held_out)`, prints `compare`'s table for the
     held-out real images (floor), `untrained_generator` (ceiling), `gaussian_baseline` (a non-GAN

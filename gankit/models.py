@@ -1,9 +1,9 @@
 """Model builders, grouped by family. Each returns a `keras.Model`.
 
 - The MLP family (`mlp_generator`, `mlp_discriminator`) covers every dense GAN of the book
-  (chapters 0–3, 5, 7).
+  (notebooks 01–03, 05, 07).
 - The convolutional family (`conv_generator`, `conv_discriminator`) covers the conv GANs that
-  start from a Dense projection (chapters 4 and 6).
+  start from a Dense projection (notebooks 04 and 06).
 
 Chapters differ only in the arguments, which their notebooks pass and the tests check against the
 book's parameter counts.
@@ -146,11 +146,12 @@ def conv_generator(latent_dim: int, start_shape, blocks, out_channels: int, *, o
       → Conv2D(out_channels, out_kernel) → output_activation
 
     blocks: `(filters, kernel_size, scale)` per block. scale 2 doubles height and width: a
-        stride-2 `Conv2DTranspose` when `upsample="transpose"` (chapter 4), `UpSampling2D` (nearest
-        neighbour) then `Conv2D` when `upsample="nearest"` (chapter 6); scale 1 is a `Conv2D`.
+        stride-2 `Conv2DTranspose` when `upsample="transpose"` (notebook 04), `UpSampling2D`
+        (nearest neighbour) then `Conv2D` when `upsample="nearest"` (notebook 06); scale 1 is a
+        `Conv2D`.
         All convolutions use 'same' padding.
     dense_negative_slope: the LeakyReLU slope after the Dense layer, when it differs from the
-        blocks' (chapter 4 writes `LeakyReLU()` there, Keras' default 0.3).
+        blocks' (notebook 04 writes `LeakyReLU()` there, Keras' default 0.3).
     batchnorm_momentum: None for no BatchNorm; otherwise BatchNorm before each block's activation.
     """
     _check_latent_dim(latent_dim)
@@ -187,7 +188,7 @@ def conv_discriminator(input_shape, blocks, *, padding="same", negative_slope=0.
           → Dense(1) → output_activation
 
     blocks: `(filters, kernel_size, stride)` per block.
-    padding: "same", or "valid" (each 5×5 conv then shrinks the image by 4 pixels: chapter 6).
+    padding: "same", or "valid" (each 5×5 conv then shrinks the image by 4 pixels: notebook 06).
     dropout: the rate after every block; final_dropout: the rate after Flatten.
     output_activation: "sigmoid" (a probability) or None (a logit).
     """
@@ -315,17 +316,18 @@ def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int 
       → [Conv2DTranspose(f, kernel_size, 2, 'same') → BatchNorm → ReLU] for f in filters[1:]
       → Conv2DTranspose(channels, kernel_size, 2, 'same') → tanh
 
-    The image side is start_size · 2**len(filters): 4 · 2⁴ = 64 (chapters 8, 10), 2 · 2⁴ = 32 (9).
+    The image side is start_size · 2**len(filters): 4 · 2⁴ = 64 (notebooks 08, 10), 2 · 2⁴ = 32
+    (09).
 
     projection: "conv" treats z as a 1×1 image and applies Conv2DTranspose(filters[0],
-        start_size, 'valid'), PyTorch's `ConvTranspose2d(k=4, s=1, p=0)` (chapter 8); "dense"
-        is Dense(start_size² · filters[0]) and a Reshape (chapters 9, 10). Both are the same
+        start_size, 'valid'), PyTorch's `ConvTranspose2d(k=4, s=1, p=0)` (notebook 08); "dense"
+        is Dense(start_size² · filters[0]) and a Reshape (notebooks 09, 10). Both are the same
         linear map; the conv has one bias per channel, the Dense one per unit.
-    projection_norm: BatchNorm + ReLU after the projection (chapter 9 has neither).
-    conv_bias: False for convolutions without a bias (chapter 9's `bias=False`; BatchNorm's
+    projection_norm: BatchNorm + ReLU after the projection (notebook 09 has neither).
+    conv_bias: False for convolutions without a bias (notebook 09's `bias=False`; BatchNorm's
         beta does that job).
-    init: "keras" (Glorot-uniform, zero bias: also TensorFlow 1's default, chapter 10),
-        "dcgan" (N(0, 0.02), chapter 9) or "pytorch" (PyTorch's default, chapter 8).
+    init: "keras" (Glorot-uniform, zero bias: also TensorFlow 1's default, notebook 10),
+        "dcgan" (N(0, 0.02), notebook 09) or "pytorch" (PyTorch's default, notebook 08).
     batchnorm_momentum/epsilon: Keras' 0.99/1e-3 by default; PyTorch's BatchNorm is 0.9/1e-5.
     output_activation: "tanh" for images in [-1, 1]; "sigmoid" for [0, 1] (then scale the real
         images to [0, 1] too), or None for a linear output.
@@ -370,12 +372,12 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
     image → [Conv2D(f, kernel_size, 2, 'same') → (BatchNorm) → LeakyReLU] for f in filters
           → head → output_activation
 
-    first_batchnorm: BatchNorm on the first block too (chapter 8; the DCGAN paper leaves D's
-        input layer without it, as chapters 9 and 10 do).
-    head: "dense" is Flatten → Dense(1) (chapters 9, 10); "conv" is one Conv2D(1) whose kernel
-        covers the whole last map ('valid') → Flatten (chapter 8's `Conv2d(512, 1, 4, 2, 0)`).
+    first_batchnorm: BatchNorm on the first block too (notebook 08; the DCGAN paper leaves D's
+        input layer without it, as notebooks 09 and 10 do).
+    head: "dense" is Flatten → Dense(1) (notebooks 09, 10); "conv" is one Conv2D(1) whose kernel
+        covers the whole last map ('valid') → Flatten (notebook 08's `Conv2d(512, 1, 4, 2, 0)`).
     output_activation: None for a logit (pair with `BCE(from_logits=True)`), "sigmoid" for a
-        probability (chapter 8's MSE loss compares probabilities).
+        probability (notebook 08's MSE loss compares probabilities).
     dropout: a Dropout(rate) after each block's LeakyReLU (the TensorFlow DCGAN tutorial's 0.3);
         0 for none.
     The other arguments are as in `dcgan_generator`.
@@ -408,7 +410,7 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
     return keras.Model(inputs, x, name=name)
 
 
-# ---------------------------------------------------------------- image-to-image (chapters 12–13)
+# --------------------------------------------------------------- image-to-image (notebooks 12–13)
 
 def _norm(x, norm, momentum=0.9, epsilon=1e-5):
     """BatchNorm (PyTorch's momentum and epsilon), instance norm, or nothing."""
@@ -422,7 +424,7 @@ def _norm(x, norm, momentum=0.9, epsilon=1e-5):
 def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=None,
                        channels: int = 3, norm="batch", init="pytorch",
                        name="generator") -> keras.Model:
-    """The image-to-image generator of the book's CycleGAN (chapter 13; chapter 12 uses it on
+    """The image-to-image generator of the book's CycleGAN (notebook 13; notebook 12 uses it on
     tiles): an encoder, residual blocks, a decoder. Fully convolutional.
 
     image → [Conv2D(f, 4, 2, 'same') → norm → ReLU] for f in conv_dim·(1, 2, 4)
@@ -471,7 +473,7 @@ def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=
 def siamese_discriminator(image_size: int, filters=(32, 64, 128, 256, 256), vector: int = 128,
                           *, channels: int = 3, negative_slope: float = 0.2,
                           name="siamese_discriminator") -> keras.Model:
-    """Chapter 12's Siamese discriminator: an image → a vector of `vector` numbers (LENVEC).
+    """Notebook 12's Siamese discriminator: an image → a vector of `vector` numbers (LENVEC).
 
     image → [Conv2D(f, 4, 2, 'same') → LeakyReLU] for f in filters → Flatten → Dense(vector)
 
@@ -495,7 +497,7 @@ def siamese_discriminator(image_size: int, filters=(32, 64, 128, 256, 256), vect
 def patch_discriminator(conv_dim: int = 64, *, image_size=None, channels: int = 3, norm="batch",
                         negative_slope: float = 0.0, init="pytorch",
                         name="patch_discriminator") -> keras.Model:
-    """The book's CycleGAN discriminator (chapter 13): an image → a map of raw realism scores,
+    """The book's CycleGAN discriminator (notebook 13): an image → a map of raw realism scores,
     one per patch (7×7 at 128 px, 3×3 at 64 px), for the least-squares loss.
 
     image → Conv2D(conv_dim, 4, 2, 'same') → ReLU
@@ -530,7 +532,7 @@ def patch_discriminator(conv_dim: int = 64, *, image_size=None, channels: int = 
     return keras.Model(inputs, x, name=name)
 
 
-# ------------------------------------------------------------------------ colorization (chapter 14)
+# ---------------------------------------------------------------------- colorization (notebook 14)
 
 def _transposed(x, filters, kernel, dilation=1, activation="relu"):
     """The book's stride-1 'valid' `Conv2DTranspose`; when dilated, the same map as padding
@@ -549,7 +551,7 @@ YUV_TO_RGB = [[1.0, 1.0, 1.0], [0.0, -0.394642334, 2.03206185], [1.13988303, -0.
 
 def colorization_generator(image_size=120, chroma: bool = False,
                            name="colorization_generator") -> keras.Model:
-    """The book's colorizer (chapter 14): a grey image (H, W, 1) in [0, 1] → RGB (H, W, 3).
+    """The book's colorizer (notebook 14): a grey image (H, W, 1) in [0, 1] → RGB (H, W, 3).
 
     Every convolution has stride 1 and 'valid' padding, so sizes go 120 → 82 → 120: an
     encoder (dilated 5×5 and 3×3 convolutions, LeakyReLU with Keras' default slope 0.3), a
@@ -598,7 +600,7 @@ def colorization_generator(image_size=120, chroma: bool = False,
 
 def colorization_discriminator(image_size: int = 120,
                                name="colorization_discriminator") -> keras.Model:
-    """The book's colorization critic (chapter 14): an RGB image (120, 120, 3) in [0, 1] → the
+    """The book's colorization critic (notebook 14): an RGB image (120, 120, 3) in [0, 1] → the
     probability that it is a real photo (sigmoid). Four pairs of 'valid' ReLU convolutions
     (7×7, 5×5, 3×3, 3×3) each followed by 2×2 max pooling, then Dense 512 → 128 → 16 → 1.
     Unconditional: it never sees the grey input. The Dense head fixes the side (the book's

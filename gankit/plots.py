@@ -57,7 +57,7 @@ def mosaic(images, ncols: int | None = None) -> np.ndarray:
 
 
 def points(samples, title: str | None = None, reference=None):
-    """A scatter of 2-D points (chapter 01), over the curve y = sin x."""
+    """A scatter of 2-D points (notebook 01), over the curve y = sin x."""
     arr = np.asarray(samples, dtype="float32")
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise ValueError(f"samples: expected shape (N, 2), got {arr.shape}")
@@ -78,7 +78,7 @@ def points(samples, title: str | None = None, reference=None):
 
 
 def curves(samples, title: str | None = None, x=None, n: int = 8):
-    """The first `n` 1-D curves (chapter 02), one panel each."""
+    """The first `n` 1-D curves (notebook 02), one panel each."""
     arr = np.asarray(samples, dtype="float32")
     if arr.ndim != 2:
         raise ValueError(f"samples: expected shape (N, length), got {arr.shape}")

@@ -55,14 +55,14 @@ class HubParquet:
 
 
 SOURCES = {
-    # Chapter 08. The Kaggle set the book uses needs an account; this copy does not (licence CC0).
+    # Notebook 08. The Kaggle set the book uses needs an account; this copy does not (licence CC0).
     "anime_faces": Archive(
         url=f"{HUB}/datasets/huggan/anime-faces/resolve/"
             "67ebcf8c69b45feb3883d695f04227078a6c9da9/data.zip",
         sha256="b50c3f2e1bbad0d119f8c5748a0d01138cb56152fb8997ce5c8b139129bf3c23",
         size=462_126_466,
         about="anime faces, PNG (Hugging Face dataset huggan/anime-faces, CC0)"),
-    # Chapters 09–11, when tfds' CelebA download fails: the aligned 178×218 JPEGs with the 40
+    # Notebooks 09–11, when tfds' CelebA download fails: the aligned 178×218 JPEGs with the 40
     # attributes, as parquet files (image, image_id and one int column per attribute).
     "celeba": HubParquet(
         repo="huggan/CelebA-faces-with-attributes",

@@ -1,4 +1,4 @@
-"""Tiles (chapter 12): cut an image into S×S tiles, translate each, join them back.
+"""Tiles (notebook 12): cut an image into S×S tiles, translate each, join them back.
 
 - `cut` / `join`: a batch of 2S×2S images ↔ four S×S tiles each, in the order top-left,
   top-right, bottom-left, bottom-right; `join(cut(x)) == x` exactly.

@@ -215,7 +215,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     """Return `train_step(real, z=None)`: `critic_steps` D updates and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
-    chapter 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
+    notebook 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
     The step returns a dict of scalars: d_loss, g_loss, d_real, d_fake, d_acc.
     The first batch of each new shape is checked (shape, dtype, value range, z's shape).
 
@@ -225,12 +225,12 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         "simultaneous" (both from one forward pass, as the TensorFlow DCGAN tutorial).
     d_split: D takes two steps per batch, one on the real and one on the generated samples
         (see `discriminator_update`); the logged d_loss combines the two terms.
-    g_noise: "fresh" draws new noise for G's step; "same" reuses D's (chapter 10 feeds one
+    g_noise: "fresh" draws new noise for G's step; "same" reuses D's (notebook 10 feeds one
         `noise` placeholder to both optimizers).
     jit_compile: compile the step with XLA. None chooses: on for one device, except for
         convolutional models on a CPU, off under a multi-device strategy (XLA cannot compile
         the cross-device gradient sum), and off in smoke mode, whose few steps never repay the
-        compilation (chapter 0's MLP: a first step of 9.0 s with XLA, 4.6 s without).
+        compilation (notebook 03's first MLP: a first step of 9.0 s with XLA, 4.6 s without).
         Measured on a 2-core CPU: XLA halves the dense GANs' step time but makes the TensorFlow
         DCGAN tutorial's conv step 8-13% slower (XLA's CPU convolutions are slower than
         TensorFlow's own kernels). Turn it off to debug.

@@ -14,7 +14,7 @@ from gankit.training import build_optimizers
 def make_siamese_step(translator: keras.Model, generator: keras.Model,
                       discriminator: keras.Model, g_optimizer, d_optimizer,
                       margin: float = 1.0):
-    """Chapter 12's step on a batch of domain-A and domain-B images of D's input size.
+    """Notebook 12's step on a batch of domain-A and domain-B images of D's input size.
 
     translator: the model whose output D judges. `tiles.combo(generator)` (the book's Combo:
         2S×2S crops cut into tiles, translated, joined), or `generator` itself (plain training on
@@ -46,7 +46,7 @@ def make_siamese_step(translator: keras.Model, generator: keras.Model,
     return step
 
 
-# ---------------------------------------------------------------------------- CycleGAN (chapter 13)
+# -------------------------------------------------------------------------- CycleGAN (notebook 13)
 
 def pair(model_a: keras.Model, model_b: keras.Model, name: str) -> keras.Model:
     """One `keras.Model` holding two image models (CycleGAN's two generators, or its two
@@ -122,7 +122,7 @@ class LinearDecay(keras.optimizers.schedules.LearningRateSchedule):
 def make_cyclegan_step(g_xy: keras.Model, g_yx: keras.Model, d_x: keras.Model,
                        d_y: keras.Model, g_optimizer, d_optimizer, *, cycle_weight: float = 10.0,
                        identity_weight: float = 0.0, pools=None, halve_d: bool = False):
-    """Chapter 13's iteration on a batch of X images and a batch of Y images, in the book's order.
+    """Notebook 13's iteration on a batch of X images and a batch of Y images, in the book's order.
 
     1. D_X and D_Y, least squares on their patch maps: real → 1, translated → 0. Their losses
        involve disjoint weights, so one Adam step on their sum is exactly the book's two Adams
@@ -173,12 +173,12 @@ def make_cyclegan_step(g_xy: keras.Model, g_yx: keras.Model, d_x: keras.Model,
     return step
 
 
-# ------------------------------------------------------------------------ colorization (chapter 14)
+# ---------------------------------------------------------------------- colorization (notebook 14)
 
 def make_colorization_step(generator: keras.Model, discriminator: keras.Model, g_optimizer,
                            d_optimizer, *, adversarial_weight: float = 0.0,
                            label_noise: float = 0.1, seed: int | None = None):
-    """Chapter 14's step on a batch of grey images (N, H, W, 1) and their colour originals
+    """Notebook 14's step on a batch of grey images (N, H, W, 1) and their colour originals
     (N, H, W, 3), both in [0, 1]: one forward pass, two tapes, G and D updated together.
 
     D: binary cross-entropy with the book's noisy labels (real 1 − U(0, 0.1), fake U(0, 0.1)),
@@ -212,7 +212,7 @@ def make_colorization_step(generator: keras.Model, discriminator: keras.Model, g
 
 def adversarial_signal(generator: keras.Model, discriminator: keras.Model, grey, colour,
                        adversarial_weight: float) -> dict:
-    """Is chapter 14's adversarial term a signal, or only a path? On one batch (grey and colour
+    """Is notebook 14's adversarial term a signal, or only a path? On one batch (grey and colour
     in [0, 1]): D's mean and spread on the originals and on G's colours, and the norm of the
     gradient reaching G's weights through D (w·BCE(1, D(G(x)))) beside the MSE's. A D whose
     output does not vary with its input passes ~0, and G trains as if D were not there."""
