@@ -206,16 +206,11 @@ def train(name: str) -> dict:
     keras.utils.set_random_seed(SEED)
     tf.config.experimental.enable_op_determinism()
     started = time.time()
-    if "faces" in recipe:
-        judge, score, trained_on, score_name = _train_rotation(recipe)
-    elif "attributes" in recipe or "ages" in recipe:
-        judge, score, trained_on, score_name = _train_attributes(recipe)
-    elif "pair" in recipe:
-        judge, score, trained_on, score_name = _train_domains(recipe)
-    else:
-        judge, score, trained_on, score_name = _train_classifier(recipe)
-    data_digest = trained_on.pop("data_sha256", None) if isinstance(trained_on, dict) else None
-    trained_on = trained_on["text"] if isinstance(trained_on, dict) else trained_on
+    trainer = (_train_rotation if "faces" in recipe else
+               _train_attributes if "attributes" in recipe or "ages" in recipe else
+               _train_domains if "pair" in recipe else _train_classifier)
+    # (judge, score, what it was trained on, the score's name[, more manifest fields])
+    judge, score, trained_on, score_name, *more = trainer(recipe)
     WEIGHTS.mkdir(exist_ok=True)
     path = WEIGHTS / f"{name}.keras"
     judge.save(path)
@@ -223,9 +218,7 @@ def train(name: str) -> dict:
                  trained_on=trained_on, score_name=score_name, score=score,
                  seconds=round(time.time() - started, 1),
                  command=f"python -m gankit train-judges {name}", date=time.strftime("%Y-%m-%d"),
-                 tensorflow=tf.__version__, keras=keras.__version__)
-    if data_digest:
-        entry["data_sha256"] = data_digest
+                 tensorflow=tf.__version__, keras=keras.__version__, **dict(*more))
     entries = manifest()
     entries[name] = entry
     MANIFEST.write_text(json.dumps(dict(sorted(entries.items())), indent=2) + "\n")
@@ -361,9 +354,9 @@ def domain_data(recipe):
     from gankit import data
 
     a, b = data.unpaired(recipe["pair"], recipe["size"])
+    (a, held_a), (b, held_b) = (data.split_held_out(x, n, seed=SEED)
+                                for x, n in zip((a, b), recipe["held_out"]))
     if "crops" in recipe:  # 12: A = paintings, B = photos; label 1 = painting
-        (a, held_a), (b, held_b) = (data.split_held_out(x, n, seed=SEED)
-                                    for x, n in zip((a, b), recipe["held_out"]))
         side, count, seed = recipe["crops"]
         off = (recipe["size"] - side) // 2
         images = np.concatenate([next(iter(data.random_crops(x, side, count, seed=s))).numpy()
@@ -372,9 +365,7 @@ def domain_data(recipe):
                                for x in (held_b, held_a)])
         return (images, np.repeat([0, 1], count), held,
                 np.repeat([0, 1], [len(held_b), len(held_a)]))
-    (a, held_a), (b, held_b) = (data.split_held_out(x, n, seed=SEED)  # 13: X = 0, Y = 1
-                                for x, n in zip((a, b), recipe["held_out"]))
-    return (data.to_float(np.concatenate([a, b])), np.repeat([0, 1], [len(a), len(b)]),
+    return (data.to_float(np.concatenate([a, b])), np.repeat([0, 1], [len(a), len(b)]),  # 13: X, Y
             data.to_float(np.concatenate([held_a, held_b])),
             np.repeat([0, 1], [len(held_a), len(held_b)]))
 
@@ -383,8 +374,6 @@ def _train_domains(recipe):
     images, y, held, y_held = domain_data(recipe)
     model, score = fit_attributes(images, y, held, y_held, False, recipe["epochs"], verbose=2)
     return (_without_optimizer(model), score,
-            {"text": f"{len(images):,} images of the {recipe['pair']} pair at "
-                     f"{images.shape[1]}×{images.shape[2]} (two sets, label 0/1), "
-                     f"{recipe['epochs']} epochs, seed {SEED}",
-             "data_sha256": data_digest(images, y)},
-            f"accuracy on {len(held)} held-out images")
+            f"{len(images):,} images of the {recipe['pair']} pair at {images.shape[1]}×"
+            f"{images.shape[2]} (two sets, label 0/1), {recipe['epochs']} epochs, seed {SEED}",
+            f"accuracy on {len(held)} held-out images", {"data_sha256": data_digest(images, y)})

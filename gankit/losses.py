@@ -24,6 +24,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gankit.models import output_range
+
 
 class BCE:
     """Binary cross-entropy GAN losses.
@@ -219,17 +221,6 @@ class WGANGP:
         return f"WGANGP(gp_weight={self.gp_weight:g})"
 
 
-def _ends_in_sigmoid(model) -> bool:
-    """Whether the last layer with an activation (past Flatten, Reshape …) is a sigmoid."""
-    for layer in reversed(getattr(model, "layers", [])):
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            return getattr(activation, "__name__", "") == "sigmoid"
-        if layer.weights:  # a weighted layer without an activation: a linear output
-            return False
-    return False
-
-
 def check_outputs(loss, outputs, discriminator=None):
     """Check D's outputs on a first batch against what `loss` expects (its `expects`:
     "probabilities" or "logits"; a loss without it is not checked).
@@ -239,6 +230,7 @@ def check_outputs(loss, outputs, discriminator=None):
     logits: both train without an error and learn nothing, so both are errors here.
     """
     expects = getattr(loss, "expects", None)
+    sigmoid_d = discriminator is not None and output_range(discriminator) == (0.0, 1.0)
     values = np.asarray(tf.cast(outputs, tf.float32))
     low, high = float(values.min()), float(values.max())
     if expects == "probabilities" and (low < 0.0 or high > 1.0):
@@ -249,10 +241,10 @@ def check_outputs(loss, outputs, discriminator=None):
             f"{loss!r} expects probabilities: D ends in a linear layer (logits). Use {fix}, or "
             f"end D in a sigmoid (gankit.models.dcgan_discriminator(..., "
             f"output_activation='sigmoid')).")
-    if expects == "scores" and discriminator is not None and _ends_in_sigmoid(discriminator):
+    if expects == "scores" and sigmoid_d:
         raise ValueError(f"D ends in a sigmoid, but {loss!r} needs a critic with a linear "
                          f"output (a score, not a probability): drop D's sigmoid.")
-    if expects == "logits" and discriminator is not None and _ends_in_sigmoid(discriminator):
+    if expects == "logits" and sigmoid_d:
         raise ValueError(
             f"D ends in a sigmoid, so its outputs are probabilities, but {loss!r} reads them as "
             f"logits and would squash them again: use BCE(from_logits=False), or drop D's "

@@ -392,7 +392,6 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     and the time left, updated in place; after the first steps it prints once what a step costs
     on this device and how long the run will take.
     """
-
     if not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
     if not isinstance(initial_epoch, int) or not 0 <= initial_epoch < epochs:
