@@ -192,3 +192,19 @@ class FitProgress(keras.callbacks.Callback):
 
     def on_train_end(self, logs=None):
         self.progress.close(logs)
+
+
+def source(*objects):
+    """The code of functions or classes as a highlighted cell output (IPython's `Code`).
+
+    A train step from `training.make_train_step` (or one of `translation`'s) shows the functions
+    it runs, its `lesson`; anything else shows its own source. Outside a notebook it prints
+    as plain text.
+    """
+    import inspect
+
+    from IPython.display import Code
+
+    parts = [part for obj in objects for part in getattr(obj, "lesson", (obj,))]
+    return Code("\n\n".join(inspect.getsource(inspect.unwrap(p)).rstrip() for p in parts),
+                language="python")

@@ -421,6 +421,18 @@ def _norm(x, norm, momentum=0.9, epsilon=1e-5):
     return x
 
 
+def residual_block(x, norm="batch", init="pytorch"):
+    """x + norm(Conv3×3(ReLU(norm(Conv3×3(x))))): the block learns a change to x, not x itself,
+    so a stack of them starts near the identity and passes gradients straight through the sum."""
+    filters = x.shape[-1]
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                      **_init_args(init, filters * 9))(x)
+    y = layers.ReLU()(_norm(y, norm))
+    y = layers.Conv2D(filters, 3, padding="same", use_bias=False,
+                      **_init_args(init, filters * 9))(y)
+    return layers.Add()([x, _norm(y, norm)])  # no activation after the sum, as the book
+
+
 def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=None,
                        channels: int = 3, norm="batch", init="pytorch",
                        name="generator") -> keras.Model:
@@ -454,12 +466,7 @@ def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=
         x = layers.ReLU()(_norm(x, norm))
         fan_in = f
     for _ in range(n_res_blocks):
-        y = layers.Conv2D(fan_in, 3, padding="same", use_bias=False,
-                          **_init_args(init, fan_in * 9))(x)
-        y = layers.ReLU()(_norm(y, norm))
-        y = layers.Conv2D(fan_in, 3, padding="same", use_bias=False,
-                          **_init_args(init, fan_in * 9))(y)
-        x = layers.Add()([x, _norm(y, norm)])  # no activation after the sum, as the book
+        x = residual_block(x, norm, init)
     for f in (2 * conv_dim, conv_dim):
         x = layers.Conv2DTranspose(f, 4, strides=2, padding="same", use_bias=False,
                                    **_init_args(init, f * 16))(x)

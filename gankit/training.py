@@ -12,6 +12,7 @@ One GAN iteration is two updates:
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
@@ -58,54 +59,37 @@ class Latent:
         return f"Latent(dim={self.dim}, dist={self.dist!r}, scale={self.scale:g})"
 
 
-def _scaled(loss, optimizer):
-    """The loss whose gradient the optimizer should get.
-
-    Under `tf.distribute` each replica computes the mean loss of its share of the batch and the
-    optimizer *sums* the replicas' gradients: dividing by the replica count makes that sum the
-    gradient of the global batch's mean. `optimizer.scale_loss` multiplies by the loss scale of
-    a `LossScaleOptimizer` (mixed precision) and does nothing otherwise.
-    """
-    context = tf.distribute.get_replica_context()
-    replicas = context.num_replicas_in_sync if context is not None else 1
-    return optimizer.scale_loss(loss / replicas)
-
-
-def _apply(optimizer, model, scaled_loss, tape):
-    """Update `model` with the gradient of `scaled_loss` (from `_scaled`, inside the tape)."""
-    grads = tape.gradient(scaled_loss, model.trainable_variables)
-    optimizer.apply_gradients(zip(grads, model.trainable_variables))
-
-
-def discriminator_update(generator, discriminator, optimizer, loss, real, z, split=False):
-    """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities.
-
-    split: two D steps instead, first on the real batch, then on the generated one, as Keras
-        code that calls `D.train_on_batch` twice does (the book's chapters 4, 5 and 7).
-    """
+def discriminator_update(generator, discriminator, optimizer, loss, real, z):
+    """One D step: real → 1, G(z) → 0. Returns (d_loss, D(real), D(G(z))) as probabilities."""
     fake = generator(z, training=True)
-    if split:
-        with tf.GradientTape() as tape:
-            real_out = discriminator(real, training=True)
-            real_term = loss.real(real_out)
-            scaled = _scaled(real_term, optimizer)
-        _apply(optimizer, discriminator, scaled, tape)
-        with tf.GradientTape() as tape:
-            fake_out = discriminator(fake, training=True)
-            fake_term = loss.fake(fake_out)
-            scaled = _scaled(fake_term, optimizer)
-        _apply(optimizer, discriminator, scaled, tape)
-        return (loss.combine(real_term, fake_term), loss.probability(real_out),
-                loss.probability(fake_out))
     with tf.GradientTape() as tape:
         real_out = discriminator(real, training=True)
         fake_out = discriminator(fake, training=True)
         d_loss = loss.discriminator(real_out, fake_out)
         if hasattr(loss, "penalty"):  # e.g. WGAN-GP's gradient penalty: it needs D itself
             d_loss += loss.penalty(discriminator, real, fake)
-        scaled = _scaled(d_loss, optimizer)
-    _apply(optimizer, discriminator, scaled, tape)
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
     return d_loss, loss.probability(real_out), loss.probability(fake_out)
+
+
+def split_discriminator_update(generator, discriminator, optimizer, loss, real, z):
+    """Two D steps, first on the real batch, then on the generated one, as Keras code that calls
+    `D.train_on_batch` twice does (the book's chapters 4, 5 and 7). Returns what
+    `discriminator_update` returns; d_loss combines the two terms."""
+    fake = generator(z, training=True)
+    with tf.GradientTape() as tape:
+        real_out = discriminator(real, training=True)
+        real_term = loss.real(real_out)
+    grads = tape.gradient(real_term, discriminator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    with tf.GradientTape() as tape:
+        fake_out = discriminator(fake, training=True)
+        fake_term = loss.fake(fake_out)
+    grads = tape.gradient(fake_term, discriminator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables))
+    return (loss.combine(real_term, fake_term), loss.probability(real_out),
+            loss.probability(fake_out))
 
 
 def generator_update(generator, discriminator, optimizer, loss, z):
@@ -113,9 +97,24 @@ def generator_update(generator, discriminator, optimizer, loss, z):
     with tf.GradientTape() as tape:
         fake_out = discriminator(generator(z, training=True), training=True)
         g_loss = loss.generator(fake_out)
-        scaled = _scaled(g_loss, optimizer)
-    _apply(optimizer, generator, scaled, tape)
+    grads = tape.gradient(g_loss, generator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, generator.trainable_variables))
     return g_loss
+
+
+def alternating_step(generator, discriminator, g_optimizer, d_optimizer, loss, noise, real,
+                     z=None, *, critic_steps=1, g_steps=1, d_split=False, g_noise="fresh"):
+    """One iteration of the book's algorithm: `critic_steps` D updates, then `g_steps` G updates,
+    each against the D of that moment. `z`: this batch's noise (else drawn from `noise`)."""
+    batch = tf.shape(real)[0]
+    d_update = split_discriminator_update if d_split else discriminator_update
+    for _ in range(critic_steps):
+        z_d = noise(batch) if z is None else z
+        d_loss, p_real, p_fake = d_update(generator, discriminator, d_optimizer, loss, real, z_d)
+    for _ in range(g_steps):
+        z_g = noise(batch) if z is None and g_noise == "fresh" else z_d
+        g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
+    return step_logs(d_loss, g_loss, p_real, p_fake)
 
 
 def simultaneous_update(generator, discriminator, g_optimizer, d_optimizer, loss, real, z):
@@ -132,12 +131,25 @@ def simultaneous_update(generator, discriminator, g_optimizer, d_optimizer, loss
         fake_out = discriminator(fake, training=True)
         d_loss = loss.discriminator(real_out, fake_out)
         g_loss = loss.generator(fake_out)
-        d_scaled, g_scaled = _scaled(d_loss, d_optimizer), _scaled(g_loss, g_optimizer)
-    g_grads = g_tape.gradient(g_scaled, generator.trainable_variables)
-    d_grads = d_tape.gradient(d_scaled, discriminator.trainable_variables)
+    g_grads = g_tape.gradient(g_loss, generator.trainable_variables)
+    d_grads = d_tape.gradient(d_loss, discriminator.trainable_variables)
     g_optimizer.apply_gradients(zip(g_grads, generator.trainable_variables))
     d_optimizer.apply_gradients(zip(d_grads, discriminator.trainable_variables))
     return d_loss, g_loss, loss.probability(real_out), loss.probability(fake_out)
+
+
+def step_logs(d_loss, g_loss, p_real, p_fake):
+    """The scalars a GAN step reports: the two losses and what D believes."""
+    p_real = tf.cast(tf.reshape(p_real, [-1]), tf.float32)
+    p_fake = tf.cast(tf.reshape(p_fake, [-1]), tf.float32)
+    return {
+        "d_loss": d_loss,
+        "g_loss": g_loss,
+        "d_real": tf.reduce_mean(p_real),  # D's mean belief that real samples are real
+        "d_fake": tf.reduce_mean(p_fake),  # ... that generated samples are real
+        "d_acc": 0.5 * (tf.reduce_mean(tf.cast(p_real > 0.5, tf.float32))
+                        + tf.reduce_mean(tf.cast(p_fake < 0.5, tf.float32))),
+    }
 
 
 def _layers(model):
@@ -195,19 +207,6 @@ def _check_batch(real, z, discriminator, generator, loss=None):
         check_outputs(loss, discriminator(arr, training=False), discriminator)
 
 
-def _step_logs(d_loss, g_loss, p_real, p_fake):
-    p_real = tf.cast(tf.reshape(p_real, [-1]), tf.float32)
-    p_fake = tf.cast(tf.reshape(p_fake, [-1]), tf.float32)
-    return {
-        "d_loss": d_loss,
-        "g_loss": g_loss,
-        "d_real": tf.reduce_mean(p_real),  # D's mean belief that real samples are real
-        "d_fake": tf.reduce_mean(p_fake),  # ... that generated samples are real
-        "d_acc": 0.5 * (tf.reduce_mean(tf.cast(p_real > 0.5, tf.float32))
-                        + tf.reduce_mean(tf.cast(p_fake < 0.5, tf.float32))),
-    }
-
-
 def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
                     loss=None, g_steps: int = 1, critic_steps: int = 1,
                     update: str = "alternating", d_split=False,
@@ -254,33 +253,90 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         raise ValueError(f"d_split: {loss!r} has a penalty on real and generated samples "
                          f"together; it cannot be split into a real and a generated step")
     strategy = strategy or tf.distribute.get_strategy()
-    replicas = strategy.num_replicas_in_sync
     if jit_compile is None:
-        jit_compile = replicas == 1 and not smoke() and _xla_pays(generator, discriminator)
+        jit_compile = (strategy.num_replicas_in_sync == 1 and not smoke()
+                       and _xla_pays(generator, discriminator))
     build_optimizers((g_optimizer, generator), (d_optimizer, discriminator), strategy=strategy)
+    loss = _for_optimizers(loss, d_optimizer, g_optimizer, strategy)
+    if update == "simultaneous":
+        def step(real, z=None):
+            z = latent(tf.shape(real)[0]) if z is None else z
+            return step_logs(*simultaneous_update(generator, discriminator, g_optimizer,
+                                                  d_optimizer, loss, real, z))
+        lesson = (simultaneous_update,)
+    else:
+        step = functools.partial(alternating_step, generator, discriminator, g_optimizer,
+                                 d_optimizer, loss, latent, critic_steps=critic_steps,
+                                 g_steps=g_steps, d_split=d_split, g_noise=g_noise)
+        lesson = (alternating_step, split_discriminator_update if d_split
+                  else discriminator_update, generator_update)
+    return _wrap(step, generator, discriminator, loss, strategy, jit_compile, lesson)
 
-    def replica_step(real, z=None):
-        batch = tf.shape(real)[0]
-        z_d = latent(batch) if z is None else z
-        if update == "simultaneous":
-            d_loss, g_loss, p_real, p_fake = simultaneous_update(
-                generator, discriminator, g_optimizer, d_optimizer, loss, real, z_d)
-            return _step_logs(d_loss, g_loss, p_real, p_fake)
-        for i in range(critic_steps):
-            d_loss, p_real, p_fake = discriminator_update(
-                generator, discriminator, d_optimizer, loss, real,
-                z_d if i == 0 or z is not None else latent(batch), split=d_split)
-        for _ in range(g_steps):
-            z_g = latent(batch) if z is None and g_noise == "fresh" else z_d
-            g_loss = generator_update(generator, discriminator, g_optimizer, loss, z_g)
-        return _step_logs(d_loss, g_loss, p_real, p_fake)
 
-    if replicas == 1:
-        compiled = tf.function(replica_step, jit_compile=jit_compile)
+# ------------------------------------------------------- around the step (not the lesson)
+
+def _gradient_scaled(value, factor):
+    """`value` itself, but the gradient flowing back from it is multiplied by `factor`."""
+    @tf.custom_gradient
+    def identity(x):
+        return tf.identity(x), lambda upstream: upstream * tf.cast(factor, upstream.dtype)
+
+    return identity(value)
+
+
+class _ScaledLoss:
+    """A loss whose terms keep their values but pass their optimizer the gradient it needs.
+
+    Under `tf.distribute` each replica takes the mean loss of its share of the batch and the
+    optimizer *sums* the replicas' gradients: ÷ replicas makes that sum the gradient of the
+    global batch's mean (Keras' own losses do the same, `scale_loss_for_distribution`). A
+    `LossScaleOptimizer` (mixed precision) needs the loss × its loss scale before the gradient,
+    so that float16 gradients do not underflow (what `optimizer.scale_loss` does in Keras' own
+    `train_step`); it divides the gradients by the scale again. Only gradients are scaled: the
+    step's code and the values it logs are those of one device in float32.
+    """
+
+    _D_TERMS = ("discriminator", "real", "fake", "penalty")
+
+    def __init__(self, loss, d_optimizer, g_optimizer):
+        self.loss, self.d_optimizer, self.g_optimizer = loss, d_optimizer, g_optimizer
+
+    def __getattr__(self, name):
+        attr = getattr(self.loss, name)
+        if name not in self._D_TERMS + ("generator",):
+            return attr
+        optimizer = self.g_optimizer if name == "generator" else self.d_optimizer
+
+        def term(*args):
+            context = tf.distribute.get_replica_context()
+            replicas = context.num_replicas_in_sync if context is not None else 1
+            factor = optimizer.scale_loss(tf.constant(1.0)) / replicas
+            return _gradient_scaled(attr(*args), factor)
+
+        return term
+
+    def __repr__(self):
+        return repr(self.loss)
+
+
+def _for_optimizers(loss, d_optimizer, g_optimizer, strategy=None):
+    """`loss` as it is on one device without loss scaling; else wrapped in `_ScaledLoss`."""
+    replicas = (strategy or tf.distribute.get_strategy()).num_replicas_in_sync
+    scaling = any(isinstance(o, keras.optimizers.LossScaleOptimizer)
+                  for o in (d_optimizer, g_optimizer))
+    return _ScaledLoss(loss, d_optimizer, g_optimizer) if replicas > 1 or scaling else loss
+
+
+def _wrap(step, generator, discriminator, loss, strategy, jit_compile, lesson):
+    """`step` as `train_step(real, z=None)`: compiled (XLA if `jit_compile`), run on every
+    replica of `strategy` with its logs averaged, and its first batch of each new shape checked
+    (`_check_batch`). What it computes is `step`'s; `lesson` are the functions it shows."""
+    if strategy.num_replicas_in_sync == 1:
+        compiled = tf.function(step, jit_compile=jit_compile)
     else:
         @tf.function(jit_compile=jit_compile)
         def compiled(real, z=None):
-            logs = strategy.run(replica_step, args=(real, z))
+            logs = strategy.run(step, args=(real, z))
             return {k: strategy.reduce("MEAN", v, axis=None) for k, v in logs.items()}
 
     checked = set()
@@ -294,7 +350,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
             checked.add(key)
         return compiled(real, z)
 
-    train_step.strategy, train_step.compiled = strategy, compiled
+    train_step.strategy, train_step.compiled, train_step.lesson = strategy, compiled, lesson
     return train_step
 
 
@@ -342,17 +398,16 @@ class GAN(keras.Model):
             raise ValueError(f"the dataset's batches: expected float images of shape "
                              f"(N, {', '.join(map(str, d_in))}), got {real.dtype.name} "
                              f"{tuple(real.shape)} (rescale uint8 with gankit.data.to_float)")
-        batch = tf.shape(real)[0]
-        for _ in range(self.critic_steps):
-            d_loss, p_real, p_fake = discriminator_update(
-                self.generator, self.discriminator, self.d_optimizer, self.loss_pair, real,
-                self.latent(batch))
-        for _ in range(self.g_steps):
-            g_loss = generator_update(self.generator, self.discriminator, self.g_optimizer,
-                                      self.loss_pair, self.latent(batch))
-        for name, value in _step_logs(d_loss, g_loss, p_real, p_fake).items():
+        loss = _for_optimizers(self.loss_pair, self.d_optimizer, self.g_optimizer)
+        logs = alternating_step(self.generator, self.discriminator, self.g_optimizer,
+                                self.d_optimizer, loss, self.latent, real,
+                                critic_steps=self.critic_steps, g_steps=self.g_steps)
+        for name, value in logs.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+GAN.lesson = (GAN.train_step, alternating_step, discriminator_update, generator_update)
 
 
 # ---------------------------------------------------------------------------- the loop

@@ -43,6 +43,7 @@ def make_siamese_step(translator: keras.Model, generator: keras.Model,
         return {"d_loss": d_loss, "g_loss": g_loss, "content": content,
                 "real_distance": tf.sqrt(real_term), "fake_distance": tf.sqrt(fake_term)}
 
+    step.lesson = (make_siamese_step,)  # what `live.source(step)` shows
     return step
 
 
@@ -170,6 +171,7 @@ def make_cyclegan_step(g_xy: keras.Model, g_yx: keras.Model, d_x: keras.Model,
         return {"d_loss": d_x_loss + d_y_loss, "d_x_loss": d_x_loss, "d_y_loss": d_y_loss,
                 "g_loss": g_loss, "cycle": (loss_2 + loss_4) / cycle_weight}
 
+    step.lesson = (make_cyclegan_step,)  # what `live.source(step)` shows
     return step
 
 
@@ -207,6 +209,7 @@ def make_colorization_step(generator: keras.Model, discriminator: keras.Model, g
         return {"d_loss": d_loss, "g_loss": g_loss, "mse": mse,
                 "d_real": tf.reduce_mean(real_output), "d_fake": tf.reduce_mean(fake_output)}
 
+    step.lesson = (make_colorization_step,)  # what `live.source(step)` shows
     return step
 
 

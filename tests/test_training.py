@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gankit import losses, models, training
+from gankit import live, losses, models, training
 
 
 def small_pair(latent=8, shape=(6, 6, 1)):
@@ -209,6 +209,8 @@ def test_mixed_precision_step_needs_and_uses_loss_scaling():
         logs = step(real_batch())
         assert np.isfinite(float(logs["d_loss"])) and changed(g0, g) and changed(d0, d)
         assert float(g_opt.dynamic_scale) > 1  # the loss was scaled up before the gradient
+        # ... but only its gradient: the logged losses are the float32 ones (BCE of a small net)
+        assert 0 < float(logs["d_loss"]) < 5 and 0 < float(logs["g_loss"]) < 5
     finally:
         keras.mixed_precision.set_global_policy("float32")
 
@@ -287,3 +289,46 @@ def test_wgan_gp_trains_with_critic_steps_and_its_penalty_sees_d():
                                    keras.optimizers.Adam(1e-3), training.Latent(8), loss=loss)
     with pytest.raises(ValueError, match="linear"):
         bad(real)
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(critic_steps=2, g_steps=2), dict(d_split=True),
+                                    dict(update="simultaneous")])
+def test_the_step_shown_is_the_step_that_trains(kwargs):
+    """`make_train_step` wraps the functions in `step.lesson` (checks, tf.function) and changes
+    nothing they compute: calling the shown functions by hand gives the same weights."""
+    results = []
+    for by_hand in (False, True):
+        tf.keras.utils.set_random_seed(3)
+        g, d = small_pair()
+        g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
+        latent, loss = training.Latent(8, seed=4), losses.BCE(from_logits=True)
+        step = training.make_train_step(g, d, g_opt, d_opt, latent, loss=loss, jit_compile=False,
+                                        **kwargs)
+        for _ in range(3):
+            if not by_hand:
+                logs = step(real_batch())
+            elif kwargs.get("update") == "simultaneous":
+                assert step.lesson == (training.simultaneous_update,)
+                z = latent(16)
+                logs = training.step_logs(*training.simultaneous_update(
+                    g, d, g_opt, d_opt, loss, real_batch(), z))
+            else:
+                assert step.lesson[0] is training.alternating_step
+                logs = training.alternating_step(g, d, g_opt, d_opt, loss, latent, real_batch(),
+                                                 **kwargs)
+        results.append((weights(g) + weights(d), float(logs["d_loss"])))
+    (a, loss_a), (b, loss_b) = results
+    assert abs(loss_a - loss_b) < 1e-5
+    for x, y in zip(a, b):
+        np.testing.assert_allclose(x, y, atol=1e-5)
+
+
+def test_source_shows_the_functions_a_step_runs():
+    g, d = small_pair()
+    step = training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
+                                    training.Latent(8), loss=losses.BCE(from_logits=True),
+                                    d_split=True)
+    code = live.source(step).data
+    assert "def alternating_step(" in code and "def split_discriminator_update(" in code
+    assert "def generator_update(" in code and "tape.gradient" in code
+    assert "def discriminator_update(" not in code and "strategy" not in code
