@@ -73,7 +73,7 @@ def chapter10(div):
 
 def seconds_per_step(g, d, batch, options, steps):
     step = training.make_train_step(g, d, keras.optimizers.Adam(2e-4), keras.optimizers.Adam(2e-4),
-                                    training.Latent(models.latent_dim(g), seed=0), **options)
+                                    training.Noise(models.latent_dim(g), seed=0), **options)
     low, _ = models.output_range(g)
     real = np.random.default_rng(0).uniform(low, 1, (batch, *d.input_shape[1:])).astype("float32")
     times = []

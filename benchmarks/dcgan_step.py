@@ -104,7 +104,7 @@ def gankit_step(reference_g, reference_d, update, mixed):
         g_opt = keras.optimizers.LossScaleOptimizer(g_opt)
         d_opt = keras.optimizers.LossScaleOptimizer(d_opt)
     # The tutorial sums the two halves of D's loss: reduction="sum" is the same number.
-    return training.make_train_step(g, d, g_opt, d_opt, training.Latent(NOISE_DIM),
+    return training.make_train_step(g, d, g_opt, d_opt, training.Noise(NOISE_DIM),
                                     loss=losses.BCE(from_logits=True, reduction="sum"),
                                     update=update)
 

@@ -16,8 +16,8 @@ runtime.configure_gpus()
 from gankit import (  # noqa: E402
     checkpoints,
     data,
+    inversion,
     judges,
-    latent,
     live,
     losses,
     metrics,
@@ -40,7 +40,7 @@ from gankit.runtime import (  # noqa: E402
 )
 
 __version__ = "0.2.0"
-__all__ = ["checkpoints", "data", "judges", "latent", "live", "losses", "metrics", "models",
+__all__ = ["checkpoints", "data", "inversion", "judges", "live", "losses", "metrics", "models",
            "plots", "results", "sources", "tiles", "training", "translation",
            "runtime", "budget", "device_report", "on_gpu", "run_dir", "seed", "smoke", "strategy"]
 

@@ -130,13 +130,13 @@ class Checkpoint:
         epochs survive a disconnect.
     keep: how many checkpoints to keep on disk.
     fresh: delete what `directory` holds and start over.
-    latent: the `Latent` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
+    noise: the `training.Noise` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
         latent vectors are saved; a restore puts them back and reloads its frames so far.
     extra: more variables to save with the run (e.g. the stored images of `ImagePool`s).
     """
 
     def __init__(self, directory, generator, discriminator, g_optimizer, d_optimizer, *,
-                 latent=None, sample_grid=None, every_epochs: int = 1,
+                 noise=None, sample_grid=None, every_epochs: int = 1,
                  every_steps: int | None = None, keep: int = 2, fresh: bool = False,
                  extra=()):
         if not isinstance(every_epochs, int) or every_epochs < 1:
@@ -155,13 +155,13 @@ class Checkpoint:
         objects = dict(generator=generator, discriminator=discriminator, g_optimizer=g_optimizer,
                        d_optimizer=d_optimizer, epoch=self.epoch, step=self.step,
                        history=self.history,
-                       # Every RNG state in the models (Dropout, noise layers) and in the latent.
+                       # Every RNG state in the models (Dropout, noise layers) and in the noise.
                        rng=[v for m in self.models for v in m.variables if "seed_generator" in
                             v.path])
         if extra:
             objects["extra"] = list(extra)
-        if latent is not None:
-            objects["latent_rng"] = latent.seed_generator.state
+        if noise is not None:  # (saved as "latent_rng": the name checkpoints have had)
+            objects["latent_rng"] = noise.seed_generator.state
         if sample_grid is not None:
             self.grid_z = tf.Variable(sample_grid.z, trainable=False)
             objects["grid_z"] = self.grid_z
@@ -172,7 +172,7 @@ class Checkpoint:
     def of(cls, gan, directory, **kwargs) -> Checkpoint:
         """A checkpoint of a compiled `training.GAN` model (for `fit()`)."""
         return cls(directory, gan.generator, gan.discriminator, gan.g_optimizer, gan.d_optimizer,
-                   latent=gan.latent, **kwargs)
+                   noise=gan.noise, **kwargs)
 
     @property
     def latest(self) -> str | None:

@@ -27,16 +27,16 @@ from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, outp
 from gankit.runtime import smoke
 
 
-class Latent:
+class Noise:
     """G's noise: `dim` numbers from N(0, scale²) ("normal") or U(−scale, scale) ("uniform")."""
 
     def __init__(self, dim: int, dist: str = "normal", scale: float = 1.0, seed: int | None = None):
         if not isinstance(dim, int) or isinstance(dim, bool) or dim < 1:
-            raise ValueError(f"Latent dim: expected a positive int, got {dim!r}")
+            raise ValueError(f"Noise dim: expected a positive int, got {dim!r}")
         if dist not in ("normal", "uniform"):
-            raise ValueError(f"Latent dist: expected 'normal' or 'uniform', got {dist!r}")
+            raise ValueError(f"Noise dist: expected 'normal' or 'uniform', got {dist!r}")
         if not scale > 0:
-            raise ValueError(f"Latent scale: expected a positive number, got {scale!r}")
+            raise ValueError(f"Noise scale: expected a positive number, got {scale!r}")
         self.dim, self.dist, self.scale = dim, dist, float(scale)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -56,7 +56,7 @@ class Latent:
         return z.astype("float32")
 
     def __repr__(self):
-        return f"Latent(dim={self.dim}, dist={self.dist!r}, scale={self.scale:g})"
+        return f"Noise(dim={self.dim}, dist={self.dist!r}, scale={self.scale:g})"
 
 
 def discriminator_update(generator, discriminator, optimizer, loss, real, z):
@@ -166,12 +166,12 @@ def _xla_pays(*models) -> bool:
     return not any("Conv" in type(layer).__name__ for m in models for layer in _layers(m))
 
 
-def _check_players(generator, discriminator, latent):
+def _check_players(generator, discriminator, noise):
     check_pair(generator, discriminator)
-    if not isinstance(latent, Latent):
-        raise TypeError(f"latent: expected a gankit.training.Latent, got {type(latent).__name__}")
-    if latent.dim != latent_dim(generator):
-        raise ValueError(f"latent.dim is {latent.dim} but the generator takes z of size "
+    if not isinstance(noise, Noise):
+        raise TypeError(f"noise: expected a gankit.training.Noise, got {type(noise).__name__}")
+    if noise.dim != latent_dim(generator):
+        raise ValueError(f"noise.dim is {noise.dim} but the generator takes z of size "
                          f"{latent_dim(generator)}: make them equal")
 
 
@@ -207,14 +207,14 @@ def _check_batch(real, z, discriminator, generator, loss=None):
         check_outputs(loss, discriminator(arr, training=False), discriminator)
 
 
-def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: Latent, *,
+def make_train_step(generator, discriminator, g_optimizer, d_optimizer, noise: Noise, *,
                     loss=None, g_steps: int = 1, critic_steps: int = 1,
                     update: str = "alternating", d_split=False,
                     g_noise: str = "fresh", jit_compile: bool | None = None, strategy=None):
     """Return `train_step(real, z=None)`: `critic_steps` D updates and `g_steps` G updates.
 
     `z`, when given, is the noise for this batch (used for D's fakes and for G's step), as
-    notebook 02's fixed noise table does; otherwise fresh noise is drawn from `latent`.
+    notebook 02's fixed noise table does; otherwise fresh noise is drawn from `noise`.
     The step returns a dict of scalars: d_loss, g_loss, d_real, d_fake, d_acc.
     The first batch of each new shape is checked (shape, dtype, value range, z's shape).
 
@@ -237,7 +237,7 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
         optimizers under `strategy.scope()`; each replica gets a share of the batch, and
         `train` distributes the dataset. Logs are averaged over the replicas.
     """
-    _check_players(generator, discriminator, latent)
+    _check_players(generator, discriminator, noise)
     _check_optimizers(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
     for name, value in (("g_steps", g_steps), ("critic_steps", critic_steps)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
@@ -260,13 +260,13 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, latent: 
     loss = _for_optimizers(loss, d_optimizer, g_optimizer, strategy)
     if update == "simultaneous":
         def step(real, z=None):
-            z = latent(tf.shape(real)[0]) if z is None else z
+            z = noise(tf.shape(real)[0]) if z is None else z
             return step_logs(*simultaneous_update(generator, discriminator, g_optimizer,
                                                   d_optimizer, loss, real, z))
         lesson = (simultaneous_update,)
     else:
         step = functools.partial(alternating_step, generator, discriminator, g_optimizer,
-                                 d_optimizer, loss, latent, critic_steps=critic_steps,
+                                 d_optimizer, loss, noise, critic_steps=critic_steps,
                                  g_steps=g_steps, d_split=d_split, g_noise=g_noise)
         lesson = (alternating_step, split_discriminator_update if d_split
                   else discriminator_update, generator_update)
@@ -360,11 +360,11 @@ class GAN(keras.Model):
     The dataset yields batches of real samples. Calling the model, `gan(z)`, runs the generator.
     """
 
-    def __init__(self, generator, discriminator, latent: Latent, loss=None, g_steps: int = 1,
+    def __init__(self, generator, discriminator, noise: Noise, loss=None, g_steps: int = 1,
                  critic_steps: int = 1, **kwargs):
         super().__init__(**kwargs)
-        _check_players(generator, discriminator, latent)
-        self.generator, self.discriminator, self.latent = generator, discriminator, latent
+        _check_players(generator, discriminator, noise)
+        self.generator, self.discriminator, self.noise = generator, discriminator, noise
         self.loss_pair = loss or BCE()
         self.g_steps, self.critic_steps = g_steps, critic_steps
         self.trackers = {name: keras.metrics.Mean(name=name)
@@ -400,7 +400,7 @@ class GAN(keras.Model):
                              f"{tuple(real.shape)} (rescale uint8 with gankit.data.to_float)")
         loss = _for_optimizers(self.loss_pair, self.d_optimizer, self.g_optimizer)
         logs = alternating_step(self.generator, self.discriminator, self.g_optimizer,
-                                self.d_optimizer, loss, self.latent, real,
+                                self.d_optimizer, loss, self.noise, real,
                                 critic_steps=self.critic_steps, g_steps=self.g_steps)
         for name, value in logs.items():
             self.trackers[name].update_state(value)

@@ -18,7 +18,7 @@ OK = np.random.default_rng(0).uniform(-1, 1, (16, 6, 6, 1)).astype("float32")
 
 def step(**kwargs):
     return training.make_train_step(G, D, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True),
+                                    training.Noise(8), loss=losses.BCE(from_logits=True),
                                     **kwargs)
 
 
@@ -47,10 +47,10 @@ CASES = [
      TypeError, r"real: expected a numeric array, got dtype <U1"),
     ("z of the wrong size", lambda: run_step(OK, np.zeros((16, 5), "float32")),
      ValueError, r"z: expected shape \(16, 8\)"),
-    ("latent size of G and Latent differ",
+    ("latent size of G and Noise differ",
      lambda: training.make_train_step(G, D, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                      training.Latent(4)),
-     ValueError, r"latent.dim is 4 but the generator takes z of size 8"),
+                                      training.Noise(4)),
+     ValueError, r"noise.dim is 4 but the generator takes z of size 8"),
     ("G's samples do not fit D", lambda: models.check_pair(G, small_pair(shape=(5, 5, 1))[1]),
      ValueError, r"generator output shape \(6, 6, 1\) does not match discriminator input "
                  r"shape \(5, 5, 1\)"),
@@ -62,7 +62,7 @@ CASES = [
      lambda: models.check_pair(keras.Sequential([keras.layers.Dense(3)]), D),
      ValueError, r"generator \(sequential.*\) has no defined input: start it with keras.Input"),
     ("an optimizer name instead of an optimizer",
-     lambda: training.make_train_step(G, D, "adam", keras.optimizers.Adam(), training.Latent(8)),
+     lambda: training.make_train_step(G, D, "adam", keras.optimizers.Adam(), training.Noise(8)),
      TypeError, r"g_optimizer: expected a keras optimizer"),
     ("unknown update rule", lambda: step(update="both"),
      ValueError, r"update: expected 'alternating' or 'simultaneous', got 'both'"),
@@ -72,8 +72,8 @@ CASES = [
      ValueError, r"labels: 2 labels for 16 images"),
     ("to_float on floats", lambda: data.to_float(OK),
      TypeError, r"to_float: expected uint8 pixels in \[0, 255\], got dtype float32"),
-    ("Latent of size 0", lambda: training.Latent(0),
-     ValueError, r"Latent dim: expected a positive int, got 0"),
+    ("Noise of size 0", lambda: training.Noise(0),
+     ValueError, r"Noise dim: expected a positive int, got 0"),
     ("zero epochs", lambda: training.train(step(), data.from_arrays(OK, 4), 0),
      ValueError, r"epochs: expected a positive int, got 0"),
     ("steps_per_epoch 0", lambda: training.train(step(), data.from_arrays(OK, 4), 1,
@@ -106,7 +106,7 @@ def test_the_table_is_long_enough():
 
 
 def test_fit_rejects_uint8_batches():
-    gan = training.GAN(G, D, training.Latent(8), loss=losses.BCE(from_logits=True))
+    gan = training.GAN(G, D, training.Noise(8), loss=losses.BCE(from_logits=True))
     gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
     ds = tf.data.Dataset.from_tensor_slices((OK * 127 + 128).astype("uint8")).batch(8)
     with pytest.raises(TypeError, match=r"uint8 pixels.*gankit\.data\.to_float"):

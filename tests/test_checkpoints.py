@@ -11,9 +11,9 @@ X = np.random.default_rng(0).uniform(-1, 1, (64, 6, 6, 1)).astype("float32")
 def setup(lr=1e-3, tmp=None, **ckpt_kwargs):
     g, d = small_pair()
     g_opt, d_opt = keras.optimizers.Adam(lr), keras.optimizers.Adam(lr)
-    latent = training.Latent(8, seed=1)
-    step = training.make_train_step(g, d, g_opt, d_opt, latent, loss=losses.BCE(from_logits=True))
-    ckpt = checkpoints.Checkpoint(tmp, g, d, g_opt, d_opt, latent=latent, **ckpt_kwargs)
+    noise = training.Noise(8, seed=1)
+    step = training.make_train_step(g, d, g_opt, d_opt, noise, loss=losses.BCE(from_logits=True))
+    ckpt = checkpoints.Checkpoint(tmp, g, d, g_opt, d_opt, noise=noise, **ckpt_kwargs)
     return g, d, step, ckpt
 
 
@@ -90,7 +90,7 @@ def _figure():
 def test_fit_resumes_from_the_last_epoch(tmp_path):
     def build():
         g, d = small_pair()
-        gan = training.GAN(g, d, training.Latent(8, seed=1), loss=losses.BCE(from_logits=True))
+        gan = training.GAN(g, d, training.Noise(8, seed=1), loss=losses.BCE(from_logits=True))
         gan.compile(d_optimizer=keras.optimizers.Adam(1e-3),
                     g_optimizer=keras.optimizers.Adam(1e-3))
         return gan

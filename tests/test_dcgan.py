@@ -92,7 +92,7 @@ def test_one_step_of_each_chapter_config_changes_both_networks(g_noise):
                                    output_activation="sigmoid")
     before = [w.numpy().copy() for w in g.trainable_weights + d.trainable_weights]
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(16, seed=0), loss=losses.MSE(seed=0),
+                                    training.Noise(16, seed=0), loss=losses.MSE(seed=0),
                                     g_noise=g_noise)
     logs = step(np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 3)).astype("float32"))
     assert np.isfinite(float(logs["d_loss"])) and 0 <= float(logs["d_real"]) <= 1
@@ -107,7 +107,7 @@ def test_g_noise_must_be_known():
     d = models.dcgan_discriminator(8, (8,), 4)
     with pytest.raises(ValueError, match="g_noise"):
         training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                 training.Latent(8), g_noise="new")
+                                 training.Noise(8), g_noise="new")
 
 
 def _celeba_folder(path, n=3, size=(178, 218)):

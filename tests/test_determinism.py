@@ -14,7 +14,7 @@ G = models.mlp_generator(8, (16,), (6, 6, 1), batchnorm_momentum=0.9, dropout=0.
 D = models.mlp_discriminator((6, 6, 1), (16,), dropout=0.3, output_activation=None)
 x = np.random.default_rng(0).uniform(-1, 1, (64, 6, 6, 1)).astype("float32")
 step = training.make_train_step(G, D, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                training.Latent(8, seed=1), loss=losses.BCE(from_logits=True))
+                                training.Noise(8, seed=1), loss=losses.BCE(from_logits=True))
 h = training.train(step, data.from_arrays(x, 16, seed=2), 3, log_every=0)
 print(json.dumps(h.step["d_loss"] + h.step["g_loss"]))
 """

@@ -24,7 +24,7 @@ def run(strategy):
         # Plain SGD: its step is proportional to the gradient, so a sum over replicas that
         # is not scaled by the replica count (2x the gradient) would show. Adam would hide it.
         g_opt, d_opt = keras.optimizers.SGD(0.5), keras.optimizers.SGD(0.5)
-    step = training.make_train_step(G, D, g_opt, d_opt, training.Latent(8),
+    step = training.make_train_step(G, D, g_opt, d_opt, training.Noise(8),
                                     loss=losses.BCE(from_logits=True), strategy=strategy)
     ds = tf.data.Dataset.from_tensor_slices((real, z)).batch(16)
     if strategy.num_replicas_in_sync > 1:
@@ -48,7 +48,7 @@ with two.scope():
     G = models.mlp_generator(8, (16,), (6, 6, 1))
     D = models.mlp_discriminator((6, 6, 1), (16,), output_activation=None)
     g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-step = training.make_train_step(G, D, g_opt, d_opt, training.Latent(8, seed=1),
+step = training.make_train_step(G, D, g_opt, d_opt, training.Noise(8, seed=1),
                                 loss=losses.BCE(from_logits=True), strategy=two)
 h = training.train(step, data.from_arrays(np.concatenate([real] * 4), 16, drop_remainder=True),
                    2, log_every=0)

@@ -67,12 +67,12 @@ def test_display_handles_update_in_place(monkeypatch):
 def test_train_and_fit_show_progress(capsys):
     g, d = small_pair()
     g_opt, d_opt = keras.optimizers.Adam(), keras.optimizers.Adam()
-    latent = training.Latent(8, seed=0)
-    step = training.make_train_step(g, d, g_opt, d_opt, latent, loss=losses.BCE(from_logits=True))
+    noise = training.Noise(8, seed=0)
+    step = training.make_train_step(g, d, g_opt, d_opt, noise, loss=losses.BCE(from_logits=True))
     x = np.random.default_rng(0).uniform(-1, 1, (64, 6, 6, 1)).astype("float32")
     training.train(step, data.from_arrays(x, 8), 2, log_every=0)
     assert "16 steps ≈" in capsys.readouterr().out  # 2 epochs of 8 batches: known in advance
-    gan = training.GAN(g, d, latent, loss=losses.BCE(from_logits=True))  # small_pair's D: logits
+    gan = training.GAN(g, d, noise, loss=losses.BCE(from_logits=True))  # small_pair's D: logits
     gan.compile(d_optimizer=keras.optimizers.Adam(), g_optimizer=keras.optimizers.Adam())
     gan.fit(data.from_arrays(x, 8), epochs=2, verbose=0, callbacks=[live.FitProgress()])
     assert "16 steps ≈" in capsys.readouterr().out

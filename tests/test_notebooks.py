@@ -55,3 +55,53 @@ def test_readme_lists_fourteen_chapters():
     assert rows[:14] == [f"{i:02d}" for i in range(1, 15)]
     for path in NOTEBOOKS:
         assert f"notebooks/{path.name}" in readme
+
+
+def _calls(code, name):
+    """The argument text of every call `name(...)` in `code` (parentheses balanced)."""
+    found = []
+    for match in re.finditer(re.escape(name) + r"\(", code):
+        depth, i = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(code[i], 0)
+            i += 1
+        found.append(code[match.end():i - 1])
+    return found
+
+
+def _lesson_of(arguments):
+    """The `lesson` of a tiny step built with a notebook's make_train_step options."""
+    import keras
+
+    from gankit import losses, models, training
+
+    g = models.mlp_generator(4, (8,), (4, 4, 1))
+    d = models.mlp_discriminator((4, 4, 1), (8,))
+    options = {}
+    if re.search(r"d_split\s*=\s*True", arguments):
+        options["d_split"] = True
+    if re.search(r"update\s*=\s*\"simultaneous\"", arguments):
+        options["update"] = "simultaneous"
+    step = training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
+                                    training.Noise(4), loss=losses.BCE(), **options)
+    return {f"gankit.training.{f.__name__}" for f in step.lesson}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_shows_the_step_it_trains_with(path):
+    """Every step a notebook trains with is displayed in it (`gankit.live.source`): the very
+    functions that step runs, or the notebook's own `train_step` written out in a cell."""
+    nb = json.loads(path.read_text())
+    code = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code")
+    shown = " ".join(re.sub(r"\s+", " ", s) for s in _calls(code, "gankit.live.source"))
+    wanted = set()
+    for arguments in _calls(code, "gankit.training.make_train_step"):
+        wanted |= _lesson_of(arguments)
+    if _calls(code, "gankit.training.GAN"):
+        wanted.add("gankit.training.GAN.train_step")
+    for factory in re.findall(r"gankit\.translation\.(make_\w+_step)\(", code):
+        wanted.add(f"gankit.translation.{factory}")
+    own = re.search(r"def train_step\(self.*?\n(?:\s+.*\n)*?\s+tape\.gradient|GradientTape", code)
+    assert wanted or own, f"{path.name} trains with no step this test knows"
+    missing = {name for name in wanted if not re.search(re.escape(name) + r"\b", shown)}
+    assert not missing, f"{path.name} trains with {sorted(missing)} but does not show it"

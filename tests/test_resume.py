@@ -20,10 +20,10 @@ G = models.mlp_generator(8, (16,), (6, 6, 1), batchnorm_momentum=0.9, dropout=0.
 D = models.mlp_discriminator((6, 6, 1), (16,), dropout=0.3, output_activation=None)
 x = np.random.default_rng(0).uniform(-1, 1, (256, 6, 6, 1)).astype("float32")
 g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-latent = training.Latent(8, seed=1)
-step = training.make_train_step(G, D, g_opt, d_opt, latent, loss=losses.BCE(from_logits=True),
+noise = training.Noise(8, seed=1)
+step = training.make_train_step(G, D, g_opt, d_opt, noise, loss=losses.BCE(from_logits=True),
                                 jit_compile=True)
-ckpt = checkpoints.Checkpoint(ckpt_dir, G, D, g_opt, d_opt, latent=latent, every_steps=5)
+ckpt = checkpoints.Checkpoint(ckpt_dir, G, D, g_opt, d_opt, noise=noise, every_steps=5)
 ran = 0
 def counted(*args):
     global ran

@@ -119,10 +119,10 @@ def test_a_run_on_drive_resumes_after_the_vm_is_recycled(tmp_path, monkeypatch, 
         folder = runtime.run_dir("07_mnist_image_generation", drive=True)
         g, d = small_pair()
         g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-        latent = training.Latent(8, seed=1)
-        step = training.make_train_step(g, d, g_opt, d_opt, latent,
+        noise = training.Noise(8, seed=1)
+        step = training.make_train_step(g, d, g_opt, d_opt, noise,
                                         loss=losses.BCE(from_logits=True))  # D outputs logits
-        ckpt = checkpoints.Checkpoint(folder / "checkpoints", g, d, g_opt, d_opt, latent=latent)
+        ckpt = checkpoints.Checkpoint(folder / "checkpoints", g, d, g_opt, d_opt, noise=noise)
         return folder, training.train(step, data.from_arrays(x, 16), epochs, checkpoint=ckpt,
                                       log_every=0)
 

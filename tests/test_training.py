@@ -6,8 +6,8 @@ import tensorflow as tf
 from gankit import live, losses, models, training
 
 
-def small_pair(latent=8, shape=(6, 6, 1)):
-    g = models.mlp_generator(latent, (16,), shape, batchnorm_momentum=0.9)
+def small_pair(noise=8, shape=(6, 6, 1)):
+    g = models.mlp_generator(noise, (16,), shape, batchnorm_momentum=0.9)
     d = models.mlp_discriminator(shape, (16,), output_activation=None)
     return g, d
 
@@ -27,7 +27,7 @@ def changed(before, model):
 def test_latent_samples():
     for dist, check in (("normal", lambda z: abs(z.std() - 2) < 0.1),
                         ("uniform", lambda z: z.min() >= -2 and z.max() <= 2)):
-        lat = training.Latent(16, dist, scale=2.0, seed=1)
+        lat = training.Noise(16, dist, scale=2.0, seed=1)
         z = np.asarray(lat(2000))
         assert z.shape == (2000, 16) and check(z)
         np.testing.assert_array_equal(lat.fixed(4), lat.fixed(4))
@@ -38,13 +38,13 @@ def test_latent_samples():
 ])
 def test_latent_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        training.Latent(**kwargs)
+        training.Noise(**kwargs)
 
 
 def test_updates_touch_only_their_own_network():
     g, d = small_pair()
     loss = losses.BCE(from_logits=True)
-    z = training.Latent(8)(16)
+    z = training.Noise(8)(16)
     g0, d0 = weights(g), weights(d)
     training.discriminator_update(g, d, keras.optimizers.Adam(1e-2), loss, real_batch(), z)
     assert changed(d0, d) and not changed(g0, g)
@@ -56,7 +56,7 @@ def test_updates_touch_only_their_own_network():
 def test_train_step_changes_both_networks_and_reports():
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True),
+                                    training.Noise(8), loss=losses.BCE(from_logits=True),
                                     g_steps=2)
     g0, d0 = weights(g), weights(d)
     logs = step(real_batch())
@@ -68,7 +68,7 @@ def test_train_step_changes_both_networks_and_reports():
 def test_train_step_with_given_noise():
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+                                    training.Noise(8), loss=losses.BCE(from_logits=True))
     logs = step(real_batch(), tf.zeros((16, 8)))
     assert np.isfinite(float(logs["d_loss"]))
 
@@ -80,7 +80,7 @@ def test_split_d_update_is_two_sgd_steps():
     d_copy = keras.models.clone_model(d)
     d_copy.set_weights(d.get_weights())
     loss, lr = losses.BCE(from_logits=True), 0.1
-    z, real = training.Latent(8, seed=0)(16), real_batch()
+    z, real = training.Noise(8, seed=0)(16), real_batch()
     fake = g(z, training=True)  # BatchNorm in training mode, as inside the step
     for batch, term in ((real, loss.real), (fake, loss.fake)):
         with tf.GradientTape() as tape:
@@ -89,23 +89,23 @@ def test_split_d_update_is_two_sgd_steps():
         for var, grad in zip(d_copy.trainable_variables, grads):
             var.assign_sub(lr * grad)
     step = training.make_train_step(g, d, keras.optimizers.SGD(0.0), keras.optimizers.SGD(lr),
-                                    training.Latent(8), loss=loss, d_split=True,
+                                    training.Noise(8), loss=loss, d_split=True,
                                     jit_compile=False)
     step(real, z)
     for a, b in zip(d.trainable_weights, d_copy.trainable_weights):
         np.testing.assert_allclose(a.numpy(), b.numpy(), atol=1e-6)
     with pytest.raises(ValueError, match="simultaneous"):
         training.make_train_step(g, d, keras.optimizers.SGD(), keras.optimizers.SGD(),
-                                 training.Latent(8), update="simultaneous", d_split=True)
+                                 training.Noise(8), update="simultaneous", d_split=True)
 
 
 def test_latent_size_mismatch_is_reported():
     g, d = small_pair()
-    with pytest.raises(ValueError, match="latent.dim"):
+    with pytest.raises(ValueError, match="noise.dim"):
         training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                 training.Latent(9))
-    with pytest.raises(ValueError, match="latent.dim"):
-        training.GAN(g, d, training.Latent(9))
+                                 training.Noise(9))
+    with pytest.raises(ValueError, match="noise.dim"):
+        training.GAN(g, d, training.Noise(9))
 
 
 def test_shape_mismatch_between_g_and_d_is_reported():
@@ -113,15 +113,15 @@ def test_shape_mismatch_between_g_and_d_is_reported():
     _, d = small_pair(shape=(5, 5, 1))
     with pytest.raises(ValueError, match="does not match"):
         training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                 training.Latent(8))
+                                 training.Noise(8))
 
 
 def test_gan_model_trains_with_fit_and_the_grid_callback(tmp_path):
     g, d = small_pair()
-    gan = training.GAN(g, d, training.Latent(8), loss=losses.BCE(from_logits=True))
+    gan = training.GAN(g, d, training.Noise(8), loss=losses.BCE(from_logits=True))
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
     g0, d0 = weights(g), weights(d)
-    grid = training.SampleGrid(g, training.Latent(8).fixed(4), tmp_path / "grid")
+    grid = training.SampleGrid(g, training.Noise(8).fixed(4), tmp_path / "grid")
     ds = tf.data.Dataset.from_tensor_slices(real_batch(32)).batch(8)
     history = gan.fit(ds, epochs=2, verbose=0, callbacks=[grid])
     assert changed(g0, g) and changed(d0, d)
@@ -134,8 +134,8 @@ def test_gan_model_trains_with_fit_and_the_grid_callback(tmp_path):
 def test_train_loop_history_callbacks_and_steps_per_epoch(tmp_path):
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True))
-    grid = training.SampleGrid(g, training.Latent(8).fixed(4), tmp_path / "grid", every=2)
+                                    training.Noise(8), loss=losses.BCE(from_logits=True))
+    grid = training.SampleGrid(g, training.Noise(8).fixed(4), tmp_path / "grid", every=2)
     ds = tf.data.Dataset.from_tensor_slices(real_batch(24)).batch(8)
     history = training.train(step, ds, 4, callbacks=[grid], log_every=0)
     assert len(history.epoch["d_loss"]) == 4 and len(history.step["d_loss"]) == 12
@@ -159,7 +159,7 @@ def test_train_keeps_what_a_callback_adds_to_the_logs():
 
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+                                    training.Noise(8), loss=losses.BCE(from_logits=True))
     ds = tf.data.Dataset.from_tensor_slices(real_batch(16)).batch(8)
     history = training.train(step, ds, 3, callbacks=[Evaluation()], log_every=0)
     assert history.epoch["score"] == [10.0, 20.0, 30.0]
@@ -200,10 +200,10 @@ def test_mixed_precision_step_needs_and_uses_loss_scaling():
         assert g.layers[1].compute_dtype == "float16" and g.output.dtype == "float32"
         with pytest.raises(ValueError, match="LossScaleOptimizer"):
             training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                     training.Latent(8))
+                                     training.Noise(8))
         g_opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3))
         d_opt = keras.optimizers.LossScaleOptimizer(keras.optimizers.Adam(1e-3))
-        step = training.make_train_step(g, d, g_opt, d_opt, training.Latent(8),
+        step = training.make_train_step(g, d, g_opt, d_opt, training.Noise(8),
                                         loss=losses.BCE(from_logits=True), jit_compile=False)
         g0, d0 = weights(g), weights(d)
         logs = step(real_batch())
@@ -227,10 +227,10 @@ def test_a_logit_d_under_a_probability_loss_is_an_error_naming_the_fix():
     the losses sit still (d_loss 8.06, g_loss 16.1) while nothing learns."""
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE())
+                                    training.Noise(8), loss=losses.BCE())
     with pytest.raises(ValueError, match=r"outside \[0, 1\].*BCE\(from_logits=True\)"):
         step(real_batch())
-    gan = training.GAN(g, d, training.Latent(8))  # fit(): the same check, before training
+    gan = training.GAN(g, d, training.Noise(8))  # fit(): the same check, before training
     gan.compile(d_optimizer=keras.optimizers.Adam(1e-3), g_optimizer=keras.optimizers.Adam(1e-3))
     with pytest.raises(ValueError, match="from_logits=True"):
         gan.fit(tf.data.Dataset.from_tensor_slices(real_batch()).batch(8), epochs=1, verbose=0)
@@ -240,11 +240,11 @@ def test_a_sigmoid_d_under_a_logit_loss_is_an_error():
     g = models.mlp_generator(8, (16,), (6, 6, 1))
     d = models.mlp_discriminator((6, 6, 1), (16,), output_activation="sigmoid")
     step = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True))
+                                    training.Noise(8), loss=losses.BCE(from_logits=True))
     with pytest.raises(ValueError, match="ends in a sigmoid.*from_logits=False"):
         step(real_batch())
     ok = training.make_train_step(g, d, keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3),
-                                  training.Latent(8), loss=losses.BCE())
+                                  training.Noise(8), loss=losses.BCE())
     assert np.isfinite(float(ok(real_batch())["d_loss"]))
 
 
@@ -262,7 +262,7 @@ def test_wgan_gp_trains_with_critic_steps_and_its_penalty_sees_d():
     g, critic = small_pair()
     loss = losses.WGANGP(gp_weight=10.0, seed=0)
     real = real_batch()
-    fake = g(training.Latent(8).fixed(16))
+    fake = g(training.Noise(8).fixed(16))
     # the penalty is about (‖∇D‖ − 1)²: a critic that is 0 everywhere has ‖∇D‖ = 0, penalty 10
     zero = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(),
                              keras.layers.Dense(1, kernel_initializer="zeros")])
@@ -272,7 +272,7 @@ def test_wgan_gp_trains_with_critic_steps_and_its_penalty_sees_d():
                                  1 / 6), use_bias=False)])
     assert float(loss.penalty(unit, real, fake)) == pytest.approx(0.0, abs=1e-6)
     step = training.make_train_step(g, critic, keras.optimizers.Adam(1e-3),
-                                    keras.optimizers.Adam(1e-3), training.Latent(8, seed=0),
+                                    keras.optimizers.Adam(1e-3), training.Noise(8, seed=0),
                                     loss=loss, critic_steps=3)
     d0 = weights(critic)
     calls = []
@@ -282,11 +282,11 @@ def test_wgan_gp_trains_with_critic_steps_and_its_penalty_sees_d():
     assert len(calls) == 3 and changed(d0, critic) and np.isfinite(float(logs["g_loss"]))
     with pytest.raises(ValueError, match="critic_steps"):
         training.make_train_step(g, critic, keras.optimizers.Adam(1e-3),
-                                 keras.optimizers.Adam(1e-3), training.Latent(8), loss=loss,
+                                 keras.optimizers.Adam(1e-3), training.Noise(8), loss=loss,
                                  critic_steps=0)
     sigmoid_critic = models.mlp_discriminator((6, 6, 1), (16,), output_activation="sigmoid")
     bad = training.make_train_step(g, sigmoid_critic, keras.optimizers.Adam(1e-3),
-                                   keras.optimizers.Adam(1e-3), training.Latent(8), loss=loss)
+                                   keras.optimizers.Adam(1e-3), training.Noise(8), loss=loss)
     with pytest.raises(ValueError, match="linear"):
         bad(real)
 
@@ -301,20 +301,20 @@ def test_the_step_shown_is_the_step_that_trains(kwargs):
         tf.keras.utils.set_random_seed(3)
         g, d = small_pair()
         g_opt, d_opt = keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3)
-        latent, loss = training.Latent(8, seed=4), losses.BCE(from_logits=True)
-        step = training.make_train_step(g, d, g_opt, d_opt, latent, loss=loss, jit_compile=False,
+        noise, loss = training.Noise(8, seed=4), losses.BCE(from_logits=True)
+        step = training.make_train_step(g, d, g_opt, d_opt, noise, loss=loss, jit_compile=False,
                                         **kwargs)
         for _ in range(3):
             if not by_hand:
                 logs = step(real_batch())
             elif kwargs.get("update") == "simultaneous":
                 assert step.lesson == (training.simultaneous_update,)
-                z = latent(16)
+                z = noise(16)
                 logs = training.step_logs(*training.simultaneous_update(
                     g, d, g_opt, d_opt, loss, real_batch(), z))
             else:
                 assert step.lesson[0] is training.alternating_step
-                logs = training.alternating_step(g, d, g_opt, d_opt, loss, latent, real_batch(),
+                logs = training.alternating_step(g, d, g_opt, d_opt, loss, noise, real_batch(),
                                                  **kwargs)
         results.append((weights(g) + weights(d), float(logs["d_loss"])))
     (a, loss_a), (b, loss_b) = results
@@ -326,7 +326,7 @@ def test_the_step_shown_is_the_step_that_trains(kwargs):
 def test_source_shows_the_functions_a_step_runs():
     g, d = small_pair()
     step = training.make_train_step(g, d, keras.optimizers.Adam(), keras.optimizers.Adam(),
-                                    training.Latent(8), loss=losses.BCE(from_logits=True),
+                                    training.Noise(8), loss=losses.BCE(from_logits=True),
                                     d_split=True)
     code = live.source(step).data
     assert "def alternating_step(" in code and "def split_discriminator_update(" in code

@@ -100,9 +100,9 @@ def invert(generator: keras.Model, images, *, steps: int = 500, learning_rate: f
     return best, losses
 
 
-def train_encoder(generator: keras.Model, latent, samples: int = 20_000, epochs: int = 10,
+def train_encoder(generator: keras.Model, noise, samples: int = 20_000, epochs: int = 10,
                   batch_size: int = 128, verbose: int = 0) -> keras.Model:
-    """A CNN E with E(G(z)) ≈ z, trained on `samples` pairs (G(z), z), z drawn from `latent`.
+    """A CNN E with E(G(z)) ≈ z, trained on `samples` pairs (G(z), z), z from `noise` (a `Noise`).
 
     It gives `invert` a starting code close to the answer: the role of the book's
     `finetuned_resnet.h5` (a ResNet50 trained the same way for StyleGAN).
@@ -117,7 +117,7 @@ def train_encoder(generator: keras.Model, latent, samples: int = 20_000, epochs:
     x = layers.Dense(512)(x)
     x = layers.LeakyReLU(0.2)(x)
     encoder = keras.Model(inputs, layers.Dense(dim, name="z")(x), name="encoder")
-    z = np.concatenate([np.asarray(latent(min(512, samples - i)))
+    z = np.concatenate([np.asarray(noise(min(512, samples - i)))
                         for i in range(0, samples, 512)])
     x = np.concatenate([generator.predict(z[i:i + 512], verbose=0)
                         for i in range(0, len(z), 512)])

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from gankit import data, latent, metrics, models, training
+from gankit import data, inversion, metrics, models, training
 
 
 def small_generator(seed=0):
@@ -19,7 +19,7 @@ def test_inversion_lowers_its_loss_and_finds_a_code_close_to_the_truth():
     z_true = np.random.default_rng(1).normal(size=(4, 8)).astype("float32") * 0.5
     targets = g.predict(z_true, verbose=0)
     start = np.random.default_rng(4).normal(size=(4, 8)).astype("float32") * 0.1
-    z, losses = latent.invert(g, targets, steps=150, learning_rate=0.05, clip=None, init=start)
+    z, losses = inversion.invert(g, targets, steps=150, learning_rate=0.05, clip=None, init=start)
     assert losses[-1] < 0.5 * losses[0]
     before = metrics.similarity(g.predict(start, verbose=0), targets)["ssim"].mean()
     after = metrics.similarity(g.predict(z, verbose=0), targets)["ssim"].mean()
@@ -31,7 +31,7 @@ def test_inversion_with_the_books_settings_runs_and_keeps_the_best_code():
     targets = g.predict(np.random.default_rng(2).normal(size=(3, 8)).astype("float32"),
                         verbose=0)
     start = np.random.default_rng(3).normal(size=(3, 8)).astype("float32")
-    z, losses = latent.invert(g, targets, steps=20, init=start)  # lr 0.002, decay, clip ±2
+    z, losses = inversion.invert(g, targets, steps=20, init=start)  # lr 0.002, decay, clip ±2
     assert z.shape == (3, 8) and len(losses) == 20 and np.all(np.isfinite(losses))
     assert not np.allclose(z, start)
 
@@ -39,17 +39,17 @@ def test_inversion_with_the_books_settings_runs_and_keeps_the_best_code():
 def test_inversion_rejects_bad_input():
     g = small_generator()
     with pytest.raises(ValueError, match="expected images of shape"):
-        latent.invert(g, np.zeros((2, 8, 8, 3), "float32"))
+        inversion.invert(g, np.zeros((2, 8, 8, 3), "float32"))
     with pytest.raises(ValueError, match="init"):
-        latent.invert(g, np.zeros((2, 16, 16, 3), "float32"), init=np.zeros((3, 8)))
+        inversion.invert(g, np.zeros((2, 16, 16, 3), "float32"), init=np.zeros((3, 8)))
     with pytest.raises(TypeError, match="uint8"):
-        latent.invert(g, np.zeros((2, 16, 16, 3), "uint8"))
+        inversion.invert(g, np.zeros((2, 16, 16, 3), "uint8"))
 
 
 def test_encoder_learns_to_guess_codes():
     g = small_generator()
-    z = training.Latent(8, "normal", seed=0)
-    encoder = latent.train_encoder(g, z, samples=2048, epochs=8)
+    z = training.Noise(8, "normal", seed=0)
+    encoder = inversion.train_encoder(g, z, samples=2048, epochs=8)
     test = z.fixed(64, seed=9)
     guess = encoder.predict(g.predict(test, verbose=0), verbose=0)
     assert np.mean((guess - test) ** 2) < 0.5 * np.mean(test ** 2)  # better than guessing 0
@@ -61,22 +61,22 @@ def test_boundary_recovers_a_known_linear_direction():
     truth /= np.linalg.norm(truth)
     z = rng.normal(size=(5000, 20))
     scores = z @ truth + 0.05 * rng.normal(size=5000)
-    normal, accuracy = latent.train_boundary(z, scores, ratio=0.05)
+    normal, accuracy = inversion.train_boundary(z, scores, ratio=0.05)
     assert float(normal @ truth) > 0.95 and accuracy > 0.95
     assert np.isclose(np.linalg.norm(normal), 1.0, atol=1e-5)
     # Scores of the opposite sign: the direction flips.
-    assert float(latent.train_boundary(z, -scores, ratio=0.05)[0] @ truth) < -0.95
+    assert float(inversion.train_boundary(z, -scores, ratio=0.05)[0] @ truth) < -0.95
 
 
 def test_boundary_rejects_too_few_samples():
     with pytest.raises(ValueError, match="per side"):
-        latent.train_boundary(np.zeros((50, 3)), np.arange(50), ratio=0.02)
+        inversion.train_boundary(np.zeros((50, 3)), np.arange(50), ratio=0.02)
 
 
 def test_linear_interpolate_places_codes_at_the_asked_distances():
     normal = np.array([0.6, 0.8, 0.0], "float32")
     z = np.array([1.0, 2.0, 3.0], "float32")
-    codes = latent.linear_interpolate(z, normal, -3, 3, 7)
+    codes = inversion.linear_interpolate(z, normal, -3, 3, 7)
     np.testing.assert_allclose(codes @ normal, np.linspace(-3, 3, 7), atol=1e-5)
     # Only the component along the normal changes.
     residual = codes - (codes @ normal)[:, None] * normal
@@ -87,12 +87,12 @@ def test_project_boundary_removes_the_condition():
     rng = np.random.default_rng(0)
     primary, condition = rng.normal(size=10), rng.normal(size=10)
     condition /= np.linalg.norm(condition)
-    direction = latent.project_boundary(primary, condition)
+    direction = inversion.project_boundary(primary, condition)
     assert abs(float(direction @ condition)) < 1e-5
     assert np.isclose(np.linalg.norm(direction), 1.0, atol=1e-5)
     assert float(direction @ primary) > 0
     with pytest.raises(ValueError, match="span"):
-        latent.project_boundary(condition, condition)
+        inversion.project_boundary(condition, condition)
 
 
 def test_similarity_is_one_for_identical_images_and_lower_otherwise():
