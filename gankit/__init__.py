@@ -15,6 +15,7 @@ runtime.configure_gpus()
 
 from gankit import (  # noqa: E402
     checkpoints,
+    checks,
     data,
     inversion,
     judges,
@@ -40,8 +41,8 @@ from gankit.runtime import (  # noqa: E402
 )
 
 __version__ = "0.2.0"
-__all__ = ["checkpoints", "data", "inversion", "judges", "live", "losses", "metrics", "models",
-           "plots", "results", "sources", "tiles", "training", "translation",
+__all__ = ["checkpoints", "checks", "data", "inversion", "judges", "live", "losses", "metrics",
+           "models", "plots", "results", "sources", "tiles", "training", "translation",
            "runtime", "budget", "device_report", "on_gpu", "run_dir", "seed", "smoke", "strategy"]
 
 if os.environ.get("GANKIT_QUIET", "").lower() not in ("1", "true", "yes"):

@@ -23,6 +23,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from gankit import checks
+
 
 @dataclass
 class History:
@@ -86,8 +88,7 @@ class Guard:
     """
 
     def __init__(self, d_loss_floor: float = 1e-4, patience: int | None = 2000):
-        if patience is not None and (not isinstance(patience, int) or patience < 1):
-            raise ValueError(f"patience: expected a positive int or None, got {patience!r}")
+        checks.positive_int(patience, "patience", none=True)
         self.d_loss_floor, self.patience = float(d_loss_floor), patience
         self.streak = 0  # steps in a row with D's loss under the floor
 
@@ -139,10 +140,8 @@ class Checkpoint:
                  noise=None, sample_grid=None, every_epochs: int = 1,
                  every_steps: int | None = None, keep: int = 2, fresh: bool = False,
                  extra=()):
-        if not isinstance(every_epochs, int) or every_epochs < 1:
-            raise ValueError(f"every_epochs: expected a positive int, got {every_epochs!r}")
-        if every_steps is not None and (not isinstance(every_steps, int) or every_steps < 1):
-            raise ValueError(f"every_steps: expected a positive int or None, got {every_steps!r}")
+        checks.positive_int(every_epochs, "every_epochs")
+        checks.positive_int(every_steps, "every_steps", none=True)
         self.directory = Path(directory)
         if fresh and self.directory.exists():
             shutil.rmtree(self.directory)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 
-from gankit import runtime, sources
+from gankit import checks, runtime, sources
 from gankit.sources import SourceFailed
 
 SMOKE_IMAGES = 512  # images kept from each split in smoke mode
@@ -108,7 +108,7 @@ def to_uint8(images) -> np.ndarray:
 
 def sine_points(n: int = 1024, seed: int | None = 0) -> np.ndarray:
     """Notebook 01's data: `n` points (x, sin x) with x ~ U[0, 2π), float32, shape (n, 2)."""
-    _check_count(n, "n")
+    checks.positive_int(n, "n")
     rng = np.random.default_rng(seed)
     x = rng.uniform(0.0, 2.0 * np.pi, size=n)
     return np.stack([x, np.sin(x)], axis=1).astype("float32")
@@ -121,18 +121,13 @@ def sine_curves(n: int = 32768, length: int = 64, x_range=(-5.0, 5.0), b_range=(
     b ~ U(b_range), c ~ U(c_range). Returns `(curves, x)`: float32 arrays of shape
     (n, length) and (length,), values in [-1, 1].
     """
-    _check_count(n, "n")
-    _check_count(length, "length")
+    checks.positive_int(n, "n")
+    checks.positive_int(length, "length")
     rng = np.random.default_rng(seed)
     x = np.linspace(x_range[0], x_range[1], length)
     b = rng.uniform(*b_range, size=(n, 1))
     c = rng.uniform(*c_range, size=(n, 1))
     return np.sin(b * x + c).astype("float32"), x.astype("float32")
-
-
-def _check_count(value, name):
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{name}: expected a positive int, got {value!r}")
 
 
 # ---------------------------------------------------------------------------- image sets
@@ -277,9 +272,7 @@ def from_arrays(images, batch_size: int, labels=None, shuffle: bool = True,
     uint8 images (pixels in [0, 255]) stay uint8 in memory and are scaled to [-1, 1] batch by
     batch, as `to_float` would: a float32 copy of them all would take four times the memory.
     """
-    if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) \
-            or batch_size < 1:
-        raise ValueError(f"batch_size: expected a positive int, got {batch_size!r}")
+    checks.positive_int(batch_size, "batch_size")
     scale = np.asarray(images).dtype == np.uint8
     images = np.asarray(images) if scale else check_images(images, "images", value_range=None)
     if labels is not None:
@@ -315,7 +308,7 @@ def random_crops(images, size: int, batch_size: int, seed: int = 0,
     if not isinstance(size, int) or not 1 <= size <= min(images.shape[1:3]):
         raise ValueError(f"random_crops: size must be an int ≤ the image side "
                          f"{min(images.shape[1:3])}, got {size!r}")
-    _check_count(batch_size, "batch_size")
+    checks.positive_int(batch_size, "batch_size")
     source, shape = tf.constant(images), (size, size, images.shape[3])
 
     def crop(r):  # three random int64s: which image, and the crop's and flip's seed
@@ -491,7 +484,7 @@ class ImageSet:
                 drop_remainder: bool = False) -> tf.data.Dataset:
         """Batches of training images in [-1, 1] (with their labels if `labels`), one pass, in a
         new order each pass."""
-        _check_count(batch_size, "batch_size")
+        checks.positive_int(batch_size, "batch_size")
         if labels and self.sample_labels is None:
             raise ValueError(f"{self.name} has no labels")
         if self._images is not None:
@@ -720,7 +713,7 @@ def faces(name: str, size: int = 64, *, folder=None, crop_box=None, limit: int |
     if name not in _FACE_SETS:
         raise ValueError(f"faces: unknown set {name!r}; known: {sorted(_FACE_SETS)}")
     _check_size_and_box(size, crop_box)
-    _check_count(sample, "sample")
+    checks.positive_int(sample, "sample")
     limit = _smoke_limit(limit)
     pack_file, key, tfds_name, _ = _FACE_SETS[name]
     if folder is not None:
@@ -782,7 +775,7 @@ def split_held_out(images, held_out: int, seed: int = 0, labels=None):
     for the metric's floor and the memorisation check. With `labels` (one row per image):
     ((training images, their labels), (held-out images, their labels))."""
     images = np.asarray(images)
-    _check_count(held_out, "held_out")
+    checks.positive_int(held_out, "held_out")
     if held_out >= len(images):
         raise ValueError(f"held_out: {held_out} of {len(images)} images leaves none to train on")
     order = np.random.default_rng(seed).permutation(len(images))

@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from gankit import data
+from gankit import checks, data
 from gankit.live import FitProgress, Progress
 from gankit.models import io_shapes, latent_dim
 
@@ -60,8 +60,7 @@ def invert(generator: keras.Model, images, *, steps: int = 500, learning_rate: f
     All images are optimised at once; each image's loss depends on its own code only.
     """
     images = data.check_images(images, "images", shape=io_shapes(generator)[1])
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps: expected a positive int, got {steps!r}")
+    checks.positive_int(steps, "steps")
     dim, n = latent_dim(generator), len(images)
     z_mean = np.zeros(dim, "float32") if z_mean is None else np.asarray(z_mean, "float32")
     start = np.tile(z_mean, (n, 1)) if init is None else np.asarray(init, "float32")

@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 from scipy import linalg
 
-from gankit import data, judges, live, runtime
+from gankit import checks, data, judges, live, runtime
 from gankit.judges import ROTATIONS, rotated, rotation_model  # noqa: F401  (public here too)
 
 CONFIDENT = 0.9  # a sample counts as "recognised" when the classifier's top probability ≥ this
@@ -573,8 +573,7 @@ def gaussian_baseline(images, n: int, components: int = 64, seed: int = 0) -> np
     from sklearn.decomposition import PCA
 
     images = data.check_images(images, "images")
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"gaussian_baseline: n must be a positive int, got {n!r}")
+    checks.positive_int(n, "gaussian_baseline: n")
     flat = images.reshape(len(images), -1).astype("float64")
     components = min(components, len(flat) - 1, flat.shape[1])
     pca = PCA(components, random_state=seed).fit(flat)

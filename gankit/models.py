@@ -1,12 +1,19 @@
 """Model builders, grouped by family. Each returns a `keras.Model`.
 
-- The MLP family (`mlp_generator`, `mlp_discriminator`) covers every dense GAN of the book
-  (notebooks 01–03, 05, 07).
-- The convolutional family (`conv_generator`, `conv_discriminator`) covers the conv GANs that
-  start from a Dense projection (notebooks 04 and 06).
+- MLP (`mlp_generator`, `mlp_discriminator`): every dense GAN of the book (notebooks 01–03, 05, 07).
+- Convolutional from a Dense projection (`conv_generator`, `conv_discriminator`): notebooks 04, 06.
+- DCGAN (`dcgan_generator`, `dcgan_discriminator`): notebooks 08–11.
+- Image to image (`residual_block`, `residual_generator`, `patch_discriminator`,
+  `siamese_discriminator`): notebooks 12–13; colorization (`colorization_generator`,
+  `colorization_discriminator`): notebook 14.
+- Looking at a model: `io_shapes`, `check_pair`, `latent_dim`, `output_range`, `count`,
+  `check_count`.
 
 Chapters differ only in the arguments, which their notebooks pass and the tests check against the
-book's parameter counts.
+book's parameter counts. **To copy a builder** into your own code: its family's section, the
+"shared by the builders" block below, and `gankit/checks.py` (it needs only NumPy); replace
+`checks.` by nothing if you paste the checks in the same file. `tests/test_copyable.py` does
+exactly that and trains a step with the copies.
 """
 
 from __future__ import annotations
@@ -17,42 +24,26 @@ import keras
 import numpy as np
 from keras import layers
 
+from gankit import checks
 
-def _check_units(hidden_units, name):
-    units = tuple(hidden_units)
-    if not units or any(not isinstance(u, int) or isinstance(u, bool) or u < 1 for u in units):
-        raise ValueError(f"{name}: expected a non-empty sequence of positive ints, got "
-                         f"{hidden_units!r}")
-    return units
+# ----------------------------------------------- shared by the builders (copy with any of them)
+
+_INITS = ("keras", "dcgan", "pytorch")
 
 
-def _check_shape(shape, name):
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    if not shape or any(not isinstance(s, int) or isinstance(s, bool) or s < 1 for s in shape):
-        raise ValueError(f"{name}: expected a positive int or a tuple of them, got {shape!r}")
-    return shape
-
-
-def _check_latent_dim(latent_dim):
-    if not isinstance(latent_dim, int) or isinstance(latent_dim, bool) or latent_dim < 1:
-        raise ValueError(f"latent_dim: expected a positive int, got {latent_dim!r}")
-
-
-def _check_image_shape(shape, name):
-    shape = _check_shape(shape, name)
-    if len(shape) != 3:
-        raise ValueError(f"{name}: expected (height, width, channels), got {shape!r}")
-    return shape
-
-
-def _check_rate(rate, name):
-    if not 0.0 <= rate < 1.0:
-        raise ValueError(f"{name}: expected a rate in [0, 1), got {rate!r}")
-
-
-def _check_choice(value, choices, name):
-    if value not in choices:
-        raise ValueError(f"{name}: expected {' or '.join(map(repr, choices))}, got {value!r}")
+def _init_args(init, fan_in):
+    """kernel/bias initializers: Keras' default (TensorFlow 1's too: Glorot-uniform, zero bias),
+    the DCGAN paper's N(0, 0.02) with zero bias, or PyTorch's default for Conv/Linear layers
+    (kernel U(±1/√fan_in), bias U(±1/√fan_in))."""
+    if init == "dcgan":
+        return dict(kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02),
+                    bias_initializer="zeros")
+    if init == "pytorch":
+        bound = 1.0 / math.sqrt(fan_in)
+        return dict(kernel_initializer=keras.initializers.VarianceScaling(
+                        1.0 / 3.0, mode="fan_in", distribution="uniform"),
+                    bias_initializer=keras.initializers.RandomUniform(-bound, bound))
+    return {}
 
 
 def _batchnorm(x, momentum, epsilon):
@@ -71,6 +62,17 @@ def _activation(kind, negative_slope):
     raise ValueError(f"activation: expected 'relu' or 'leaky_relu', got {kind!r}")
 
 
+def _norm(x, norm, momentum=0.9, epsilon=1e-5):
+    """BatchNorm (PyTorch's momentum and epsilon), instance norm, or nothing."""
+    if norm == "batch":
+        return _batchnorm(x, momentum, epsilon)
+    if norm == "instance":  # one group per channel: each image normalised on its own
+        return layers.GroupNormalization(groups=-1, epsilon=epsilon)(x)
+    return x
+
+
+# --------------------------------------------------------- MLP family (notebooks 01–03, 05, 07)
+
 def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="leaky_relu",
                   negative_slope=0.2, batchnorm_momentum=None, batchnorm_epsilon=1e-3,
                   dropout=0.0, output_activation="tanh", name="generator") -> keras.Model:
@@ -84,10 +86,10 @@ def mlp_generator(latent_dim: int, hidden_units, output_shape, *, activation="le
         PyTorch's momentum 0.1 is Keras' 0.9).
     output_activation: "tanh" for data in [-1, 1], None for unbounded data.
     """
-    _check_latent_dim(latent_dim)
-    units = _check_units(hidden_units, "hidden_units")
-    shape = _check_shape(output_shape, "output_shape")
-    _check_rate(dropout, "dropout")
+    checks.positive_int(latent_dim, "latent_dim")
+    units = checks.positive_ints(hidden_units, "hidden_units")
+    shape = checks.shape_tuple(output_shape, "output_shape")
+    checks.rate(dropout, "dropout")
     z = keras.Input((latent_dim,), name="z")
     x = z
     for width in units:
@@ -111,9 +113,9 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
     output_activation: "sigmoid" gives a probability (use `BCE(from_logits=False)`); None gives
         a logit (use `BCE(from_logits=True)`, numerically the safer pair).
     """
-    shape = _check_shape(input_shape, "input_shape")
-    units = _check_units(hidden_units, "hidden_units")
-    _check_rate(dropout, "dropout")
+    shape = checks.shape_tuple(input_shape, "input_shape")
+    units = checks.positive_ints(hidden_units, "hidden_units")
+    checks.rate(dropout, "dropout")
     inputs = keras.Input(shape, name="sample")
     x = layers.Flatten()(inputs) if len(shape) > 1 else inputs
     for width in units:
@@ -124,6 +126,8 @@ def mlp_discriminator(input_shape, hidden_units, *, activation="leaky_relu", neg
     out = layers.Dense(1, activation=output_activation, dtype="float32")(x)
     return keras.Model(inputs, out, name=name)
 
+
+# ------------------------------------------------------ convolutional family (notebooks 04, 06)
 
 def _check_blocks(blocks, third):
     """`blocks` as a tuple of (filters, kernel_size, `third`) positive int triples."""
@@ -154,10 +158,10 @@ def conv_generator(latent_dim: int, start_shape, blocks, out_channels: int, *, o
         blocks' (notebook 04 writes `LeakyReLU()` there, Keras' default 0.3).
     batchnorm_momentum: None for no BatchNorm; otherwise BatchNorm before each block's activation.
     """
-    _check_latent_dim(latent_dim)
-    start = _check_image_shape(start_shape, "start_shape")
+    checks.positive_int(latent_dim, "latent_dim")
+    start = checks.image_shape(start_shape, "start_shape")
     blocks = _check_blocks(blocks, "scale")
-    _check_choice(upsample, ("transpose", "nearest"), "upsample")
+    checks.choice(upsample, ("transpose", "nearest"), "upsample")
     z = keras.Input((latent_dim,), name="z")
     x = layers.Dense(math.prod(start))(z)
     x = _activation(activation, negative_slope if dense_negative_slope is None
@@ -192,11 +196,11 @@ def conv_discriminator(input_shape, blocks, *, padding="same", negative_slope=0.
     dropout: the rate after every block; final_dropout: the rate after Flatten.
     output_activation: "sigmoid" (a probability) or None (a logit).
     """
-    shape = _check_image_shape(input_shape, "input_shape")
+    shape = checks.image_shape(input_shape, "input_shape")
     blocks = _check_blocks(blocks, "stride")
-    _check_choice(padding, ("same", "valid"), "padding")
-    _check_rate(dropout, "dropout")
-    _check_rate(final_dropout, "final_dropout")
+    checks.choice(padding, ("same", "valid"), "padding")
+    checks.rate(dropout, "dropout")
+    checks.rate(final_dropout, "final_dropout")
     inputs = keras.Input(shape, name="image")
     x = inputs
     for filters, kernel, stride in blocks:
@@ -212,99 +216,7 @@ def conv_discriminator(input_shape, blocks, *, padding="same", negative_slope=0.
     return keras.Model(inputs, out, name=name)
 
 
-def io_shapes(model: keras.Model, name: str = "model") -> tuple[tuple, tuple]:
-    """(input shape, output shape) of one sample, without the batch axis.
-
-    Works for functional and Sequential models; a model that has not been built (no
-    `keras.Input`, never called) gets a clear error instead of Keras' AttributeError.
-    """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"{name}: expected a keras.Model, got {type(model).__name__}")
-    try:
-        return tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
-    except (AttributeError, IndexError, TypeError, ValueError):
-        raise ValueError(
-            f"{name} ({model.name}) has no defined input: start it with keras.Input(shape) "
-            "or call it once on a batch before training"
-        ) from None
-
-
-def check_pair(generator: keras.Model, discriminator: keras.Model) -> None:
-    """Raise a clear error when G's samples do not fit D's input (a latent/shape mismatch)."""
-    _, g_out = io_shapes(generator, "generator")
-    d_in, d_out = io_shapes(discriminator, "discriminator")
-    if g_out != d_in:
-        raise ValueError(
-            f"generator output shape {g_out} does not match discriminator input shape {d_in}: "
-            "build D with input_shape equal to G's output_shape"
-        )
-    if d_out != (1,):
-        raise ValueError(f"discriminator must output one score per sample, got shape {d_out}")
-
-
-def latent_dim(generator: keras.Model) -> int:
-    """The size of G's noise vector."""
-    z_shape, _ = io_shapes(generator, "generator")
-    if len(z_shape) != 1:
-        raise ValueError(f"generator: expected a flat noise input (latent_dim,), got {z_shape}")
-    return int(z_shape[0])
-
-
-def output_range(generator: keras.Model):
-    """The range of G's last activation: tanh → (-1, 1), sigmoid → (0, 1), otherwise None."""
-    for layer in reversed(generator.layers):
-        activation = getattr(layer, "activation", None)
-        if activation is not None:
-            return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(
-                getattr(activation, "__name__", ""))
-    return None
-
-
-def count(model: keras.Model, trainable: bool = False) -> int:
-    """The number of parameters of `model` (only the trainable ones if `trainable`)."""
-    weights = model.trainable_weights if trainable else model.weights
-    return int(sum(np.prod(w.shape) for w in weights))
-
-
-def check_count(model: keras.Model, book: int, *, book_values: bool = True,
-                trainable: bool = False, what: str | None = None) -> int:
-    """Compare `model`'s parameter count with the book's `book`, and return it.
-
-    With the book's values in force (`book_values`, e.g. `Z_SIZE == 100`), the counts must be
-    equal: a difference means the model is not the book's, and is an error. With values of your
-    own (another latent size, width, image size) the two counts are printed side by side.
-    trainable: count the trainable parameters only (what PyTorch and Keras 2 summaries print).
-    """
-    got = count(model, trainable)
-    what = what or model.name
-    kind = "trainable parameters" if trainable else "parameters"
-    if book_values and got != book:
-        raise AssertionError(f"{what}: {got:,} {kind}, but the book's model has {book:,}: the "
-                             "model built here is not the book's (check its layers)")
-    note = "= the book's" if got == book else f"(the book's, at its settings: {book:,})"
-    print(f"{what}: {got:,} {kind} {note}")
-    return got
-
-
-# ------------------------------------------------------------------------------ DCGAN family
-
-_INITS = ("keras", "dcgan", "pytorch")
-
-
-def _init_args(init, fan_in):
-    """kernel/bias initializers: Keras' default (TensorFlow 1's too: Glorot-uniform, zero bias),
-    the DCGAN paper's N(0, 0.02) with zero bias, or PyTorch's default for Conv/Linear layers
-    (kernel U(±1/√fan_in), bias U(±1/√fan_in))."""
-    if init == "dcgan":
-        return dict(kernel_initializer=keras.initializers.RandomNormal(0.0, 0.02),
-                    bias_initializer="zeros")
-    if init == "pytorch":
-        bound = 1.0 / math.sqrt(fan_in)
-        return dict(kernel_initializer=keras.initializers.VarianceScaling(
-                        1.0 / 3.0, mode="fan_in", distribution="uniform"),
-                    bias_initializer=keras.initializers.RandomUniform(-bound, bound))
-    return {}
-
+# --------------------------------------------------------------- DCGAN family (notebooks 08–11)
 
 def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int = 4, *,
                     projection="conv", projection_norm=True, conv_bias=True, init="keras",
@@ -332,12 +244,11 @@ def dcgan_generator(latent_dim: int, start_size: int, filters, kernel_size: int 
     output_activation: "tanh" for images in [-1, 1]; "sigmoid" for [0, 1] (then scale the real
         images to [0, 1] too), or None for a linear output.
     """
-    _check_latent_dim(latent_dim)
-    filters = _check_units(filters, "filters")
-    if not isinstance(start_size, int) or start_size < 1:
-        raise ValueError(f"start_size: expected a positive int, got {start_size!r}")
-    _check_choice(projection, ("conv", "dense"), "projection")
-    _check_choice(init, _INITS, "init")
+    checks.positive_int(latent_dim, "latent_dim")
+    filters = checks.positive_ints(filters, "filters")
+    checks.positive_int(start_size, "start_size")
+    checks.choice(projection, ("conv", "dense"), "projection")
+    checks.choice(init, _INITS, "init")
     z = keras.Input((latent_dim,), name="z")
     if projection == "conv":
         x = layers.Reshape((1, 1, latent_dim))(z)
@@ -382,10 +293,10 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
         0 for none.
     The other arguments are as in `dcgan_generator`.
     """
-    shape = _check_image_shape((image_size, image_size, channels), "image_size/channels")
-    filters = _check_units(filters, "filters")
-    _check_choice(head, ("dense", "conv"), "head")
-    _check_choice(init, _INITS, "init")
+    shape = checks.image_shape((image_size, image_size, channels), "image_size/channels")
+    filters = checks.positive_ints(filters, "filters")
+    checks.choice(head, ("dense", "conv"), "head")
+    checks.choice(init, _INITS, "init")
     last = math.ceil(image_size / 2 ** len(filters))  # the side after the strided convs
     inputs = keras.Input(shape, name="image")
     x, fan_in = inputs, channels
@@ -410,16 +321,7 @@ def dcgan_discriminator(image_size: int, filters, kernel_size: int = 4, *, chann
     return keras.Model(inputs, x, name=name)
 
 
-# --------------------------------------------------------------- image-to-image (notebooks 12–13)
-
-def _norm(x, norm, momentum=0.9, epsilon=1e-5):
-    """BatchNorm (PyTorch's momentum and epsilon), instance norm, or nothing."""
-    if norm == "batch":
-        return _batchnorm(x, momentum, epsilon)
-    if norm == "instance":  # one group per channel: each image normalised on its own
-        return layers.GroupNormalization(groups=-1, epsilon=epsilon)(x)
-    return x
-
+# ------------------------------------------------------------- image-to-image (notebooks 12–13)
 
 def residual_block(x, norm="batch", init="pytorch"):
     """x + norm(Conv3×3(ReLU(norm(Conv3×3(x))))): the block learns a change to x, not x itself,
@@ -450,14 +352,12 @@ def residual_generator(conv_dim: int = 64, n_res_blocks: int = 6, *, image_size=
     init: "pytorch" (the book's default initialisation), "dcgan" or "keras".
     Book size (conv_dim 64, 6 blocks): 8,402,176 trainable parameters.
     """
-    if not isinstance(conv_dim, int) or conv_dim < 1:
-        raise ValueError(f"conv_dim: expected a positive int, got {conv_dim!r}")
-    if not isinstance(n_res_blocks, int) or n_res_blocks < 0:
-        raise ValueError(f"n_res_blocks: expected an int ≥ 0, got {n_res_blocks!r}")
+    checks.positive_int(conv_dim, "conv_dim")
+    checks.non_negative_int(n_res_blocks, "n_res_blocks")
     if image_size is not None and (not isinstance(image_size, int) or image_size % 8):
         raise ValueError(f"image_size: expected None or a multiple of 8, got {image_size!r}")
-    _check_choice(norm, ("batch", "instance", None), "norm")
-    _check_choice(init, _INITS, "init")
+    checks.choice(norm, ("batch", "instance", None), "norm")
+    checks.choice(init, _INITS, "init")
     inputs = keras.Input((image_size, image_size, channels), name="image")
     x, fan_in = inputs, channels
     for f in (conv_dim, 2 * conv_dim, 4 * conv_dim):
@@ -488,10 +388,9 @@ def siamese_discriminator(image_size: int, filters=(32, 64, 128, 256, 256), vect
     linear output. The book gives only the input (2S × 2S crops) and the output (a vector);
     these layers are this project's choice.
     """
-    shape = _check_image_shape((image_size, image_size, channels), "image_size/channels")
-    filters = _check_units(filters, "filters")
-    if not isinstance(vector, int) or vector < 1:
-        raise ValueError(f"vector: expected a positive int, got {vector!r}")
+    shape = checks.image_shape((image_size, image_size, channels), "image_size/channels")
+    filters = checks.positive_ints(filters, "filters")
+    checks.positive_int(vector, "vector")
     inputs = keras.Input(shape, name="image")
     x = inputs
     for f in filters:
@@ -516,13 +415,12 @@ def patch_discriminator(conv_dim: int = 64, *, image_size=None, channels: int = 
     negative_slope: 0 is the book's ReLU; the paper uses LeakyReLU(0.2).
     Book size (conv_dim 64): 2,765,568 trainable parameters.
     """
-    if not isinstance(conv_dim, int) or conv_dim < 1:
-        raise ValueError(f"conv_dim: expected a positive int, got {conv_dim!r}")
+    checks.positive_int(conv_dim, "conv_dim")
     if image_size is not None and (not isinstance(image_size, int) or image_size < 48
                                    or image_size % 16):
         raise ValueError(f"image_size: expected None or a multiple of 16 ≥ 48, got {image_size!r}")
-    _check_choice(norm, ("batch", "instance", None), "norm")
-    _check_choice(init, _INITS, "init")
+    checks.choice(norm, ("batch", "instance", None), "norm")
+    checks.choice(init, _INITS, "init")
     inputs = keras.Input((image_size, image_size, channels), name="image")
     x, fan_in = inputs, channels
     for i, f in enumerate((conv_dim, 2 * conv_dim, 4 * conv_dim, 8 * conv_dim)):
@@ -626,3 +524,79 @@ def colorization_discriminator(image_size: int = 120,
         model.add(layers.Dense(units, activation="relu"))
     model.add(layers.Dense(1, activation="sigmoid", dtype="float32"))
     return model
+
+
+# --------------------------------------------------------------------------- looking at a model
+
+def io_shapes(model: keras.Model, name: str = "model") -> tuple[tuple, tuple]:
+    """(input shape, output shape) of one sample, without the batch axis.
+
+    Works for functional and Sequential models; a model that has not been built (no
+    `keras.Input`, never called) gets a clear error instead of Keras' AttributeError.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"{name}: expected a keras.Model, got {type(model).__name__}")
+    try:
+        return tuple(model.inputs[0].shape[1:]), tuple(model.outputs[0].shape[1:])
+    except (AttributeError, IndexError, TypeError, ValueError):
+        raise ValueError(
+            f"{name} ({model.name}) has no defined input: start it with keras.Input(shape) "
+            "or call it once on a batch before training"
+        ) from None
+
+
+def check_pair(generator: keras.Model, discriminator: keras.Model) -> None:
+    """Raise a clear error when G's samples do not fit D's input (a latent/shape mismatch)."""
+    _, g_out = io_shapes(generator, "generator")
+    d_in, d_out = io_shapes(discriminator, "discriminator")
+    if g_out != d_in:
+        raise ValueError(
+            f"generator output shape {g_out} does not match discriminator input shape {d_in}: "
+            "build D with input_shape equal to G's output_shape"
+        )
+    if d_out != (1,):
+        raise ValueError(f"discriminator must output one score per sample, got shape {d_out}")
+
+
+def latent_dim(generator: keras.Model) -> int:
+    """The size of G's noise vector."""
+    z_shape, _ = io_shapes(generator, "generator")
+    if len(z_shape) != 1:
+        raise ValueError(f"generator: expected a flat noise input (latent_dim,), got {z_shape}")
+    return int(z_shape[0])
+
+
+def output_range(generator: keras.Model):
+    """The range of G's last activation: tanh → (-1, 1), sigmoid → (0, 1), otherwise None."""
+    for layer in reversed(generator.layers):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}.get(
+                getattr(activation, "__name__", ""))
+    return None
+
+
+def count(model: keras.Model, trainable: bool = False) -> int:
+    """The number of parameters of `model` (only the trainable ones if `trainable`)."""
+    weights = model.trainable_weights if trainable else model.weights
+    return int(sum(np.prod(w.shape) for w in weights))
+
+
+def check_count(model: keras.Model, book: int, *, book_values: bool = True,
+                trainable: bool = False, what: str | None = None) -> int:
+    """Compare `model`'s parameter count with the book's `book`, and return it.
+
+    With the book's values in force (`book_values`, e.g. `Z_SIZE == 100`), the counts must be
+    equal: a difference means the model is not the book's, and is an error. With values of your
+    own (another latent size, width, image size) the two counts are printed side by side.
+    trainable: count the trainable parameters only (what PyTorch and Keras 2 summaries print).
+    """
+    got = count(model, trainable)
+    what = what or model.name
+    kind = "trainable parameters" if trainable else "parameters"
+    if book_values and got != book:
+        raise AssertionError(f"{what}: {got:,} {kind}, but the book's model has {book:,}: the "
+                             "model built here is not the book's (check its layers)")
+    note = "= the book's" if got == book else f"(the book's, at its settings: {book:,})"
+    print(f"{what}: {got:,} {kind} {note}")
+    return got

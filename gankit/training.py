@@ -20,10 +20,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gankit import live
+from gankit import checks, live
 from gankit.checkpoints import Guard, History, build_optimizers  # noqa: F401  (public here too)
 from gankit.losses import BCE, check_outputs
-from gankit.models import _check_choice, check_pair, io_shapes, latent_dim, output_range
+from gankit.models import check_pair, io_shapes, latent_dim, output_range
 from gankit.runtime import smoke
 
 
@@ -31,12 +31,9 @@ class Noise:
     """G's noise: `dim` numbers from N(0, scale²) ("normal") or U(−scale, scale) ("uniform")."""
 
     def __init__(self, dim: int, dist: str = "normal", scale: float = 1.0, seed: int | None = None):
-        if not isinstance(dim, int) or isinstance(dim, bool) or dim < 1:
-            raise ValueError(f"Noise dim: expected a positive int, got {dim!r}")
-        if dist not in ("normal", "uniform"):
-            raise ValueError(f"Noise dist: expected 'normal' or 'uniform', got {dist!r}")
-        if not scale > 0:
-            raise ValueError(f"Noise scale: expected a positive number, got {scale!r}")
+        checks.positive_int(dim, "Noise dim")
+        checks.choice(dist, ("normal", "uniform"), "Noise dist")
+        checks.positive_number(scale, "Noise scale")
         self.dim, self.dist, self.scale = dim, dist, float(scale)
         self.seed_generator = keras.random.SeedGenerator(seed)
 
@@ -239,12 +236,10 @@ def make_train_step(generator, discriminator, g_optimizer, d_optimizer, noise: N
     """
     _check_players(generator, discriminator, noise)
     _check_optimizers(g_optimizer=g_optimizer, d_optimizer=d_optimizer)
-    for name, value in (("g_steps", g_steps), ("critic_steps", critic_steps)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name}: expected a positive int, got {value!r}")
-    if update not in ("alternating", "simultaneous"):
-        raise ValueError(f"update: expected 'alternating' or 'simultaneous', got {update!r}")
-    _check_choice(g_noise, ("fresh", "same"), "g_noise")
+    checks.positive_int(g_steps, "g_steps")
+    checks.positive_int(critic_steps, "critic_steps")
+    checks.choice(update, ("alternating", "simultaneous"), "update")
+    checks.choice(g_noise, ("fresh", "same"), "g_noise")
     if update == "simultaneous" and (g_steps != 1 or critic_steps != 1 or d_split):
         raise ValueError("the simultaneous update makes exactly one G step and one D step "
                          "(g_steps=1, critic_steps=1, d_split=False)")
@@ -447,13 +442,10 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
     and the time left, updated in place; after the first steps it prints once what a step costs
     on this device and how long the run will take.
     """
-    if not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs: expected a positive int, got {epochs!r}")
+    checks.positive_int(epochs, "epochs")
     if not isinstance(initial_epoch, int) or not 0 <= initial_epoch < epochs:
         raise ValueError(f"initial_epoch: expected an int in [0, epochs), got {initial_epoch!r}")
-    if steps_per_epoch is not None and (not isinstance(steps_per_epoch, int)
-                                        or steps_per_epoch < 1):
-        raise ValueError(f"steps_per_epoch: expected a positive int, got {steps_per_epoch!r}")
+    checks.positive_int(steps_per_epoch, "steps_per_epoch", none=True)
     history, guard, done = history or History(), guard or Guard(), 0
     state = checkpoint.restore() if checkpoint is not None else None
     if state is not None:
@@ -559,8 +551,7 @@ class SampleGrid(keras.callbacks.Callback):
         super().__init__()
         from gankit import plots
 
-        if not isinstance(every, int) or every < 1:
-            raise ValueError(f"every: expected a positive int, got {every!r}")
+        checks.positive_int(every, "every")
         z = np.asarray(z, dtype="float32")
         wanted = io_shapes(generator, "generator")[0]
         if z.ndim != len(wanted) + 1 or z.shape[1:] != tuple(

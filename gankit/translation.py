@@ -7,6 +7,7 @@ from __future__ import annotations
 import keras
 import tensorflow as tf
 
+from gankit import checks
 from gankit.losses import BCE, MSE, cycle_loss, siamese_d_loss, siamese_g_loss
 from gankit.training import build_optimizers
 
@@ -71,8 +72,7 @@ class ImagePool(keras.layers.Layer):
 
     def __init__(self, size: int = 50, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(size, int) or size < 1:
-            raise ValueError(f"size: expected a positive int, got {size!r}")
+        checks.positive_int(size, "size")
         self.size, self.seed_generator = size, keras.random.SeedGenerator(seed)
 
     def build(self, input_shape):

@@ -78,7 +78,7 @@ CASES = [
      ValueError, r"epochs: expected a positive int, got 0"),
     ("steps_per_epoch 0", lambda: training.train(step(), data.from_arrays(OK, 4), 1,
                                                  steps_per_epoch=0),
-     ValueError, r"steps_per_epoch: expected a positive int, got 0"),
+     ValueError, r"steps_per_epoch: expected a positive int or None, got 0"),
     ("an empty dataset", lambda: training.train(step(), tf.data.Dataset.from_tensors(OK).take(0),
                                                 1, log_every=0),
      ValueError, r"the dataset yielded no batch"),
