@@ -7,6 +7,10 @@ weights) on the same MNIST batches. Rounds alternate between the steps so that b
 same machine load; the medians are reported. Then the input pipelines alone: gankit's
 `data.from_arrays` and the tutorial's `from_tensor_slices(...).shuffle(60000).batch(256)`.
 
+Against the machine: each step's floating-point operations, as TensorFlow's profiler counts them
+in the step's graph, times its steps per second, beside the rate of a large float32 matrix
+multiply measured in the same run (the best this machine does on dense arithmetic).
+
     python benchmarks/dcgan_step.py [--steps 5] [--rounds 3] [--batch 256] [--mixed] [--json F]
 """
 
@@ -117,6 +121,36 @@ def images_per_second(step, batches, steps):
     return steps * len(batches[0]) / (time.perf_counter() - start)
 
 
+def step_flops(step, batch) -> int:
+    """The floating-point operations of one call of `step` on `batch`, from its graph."""
+    from tensorflow.python.profiler import model_analyzer, option_builder
+
+    function = getattr(step, "compiled", step)  # gankit's step: the tf.function it runs
+    options = option_builder.ProfileOptionBuilder.float_operation()
+    options["output"] = "none"
+    graph = function.get_concrete_function(batch).graph
+    return int(model_analyzer.profile(graph, options=options).total_float_ops)
+
+
+def matmul_peak(n: int = 2048, repeats: int = 10, rounds: int = 3) -> float:
+    """FLOP/s of an n × n float32 matrix product, the best of `rounds` (2·n³ per product)."""
+    a = tf.random.normal((n, n))
+
+    @tf.function
+    def products(x):
+        for _ in tf.range(repeats):
+            x = tf.matmul(x, a) * (1.0 / n)  # the scale keeps the values finite
+        return x
+
+    float(tf.reduce_sum(products(a)))  # trace and warm up
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        float(tf.reduce_sum(products(a)))
+        best = min(best, time.perf_counter() - start)
+    return 2 * n ** 3 * repeats / best
+
+
 def pipeline_rate(dataset, limit):
     start, seen = time.perf_counter(), 0
     for batch in dataset:
@@ -167,6 +201,17 @@ def main(argv=None):
     print("(simultaneous: the tutorial's algorithm, one forward pass for both updates; "
           "alternating: D's step, then G's against the new D, as in the book)")
 
+    peak = matmul_peak()
+    flops = {name: step_flops(step, batches[0]) for name, step in steps.items()}
+    achieved = {name: flops[name] * medians[name] / args.batch for name in steps}
+    print(f"\nagainst the machine: a 2048 x 2048 float32 matmul runs at {peak / 1e9:.0f} GFLOP/s")
+    print(f"{'step':<24}{'GFLOP/step':>11}{'GFLOP/s':>10}{'of matmul':>11}")
+    for name in steps:
+        print(f"{name:<24}{flops[name] / 1e9:>11.1f}{achieved[name] / 1e9:>10.1f}"
+              f"{achieved[name] / peak:>10.0%}")
+    print("(operations as tf.profiler counts them in each step's graph; the alternating step "
+          "makes a second forward pass through G, so it does more work per image)")
+
     limit = min(len(x), 60_000)
     ours = pipeline_rate(data.from_arrays(x, args.batch), limit)
     theirs = pipeline_rate(tf.data.Dataset.from_tensor_slices(x).shuffle(60_000)
@@ -179,7 +224,9 @@ def main(argv=None):
         with open(args.json, "w") as f:
             json.dump({"device": gankit.runtime.device_report(), "batch": args.batch,
                        "mixed": args.mixed, "rates": rates, "medians": medians,
-                       "pipeline": {"gankit": ours, "tutorial": theirs}}, f, indent=1)
+                       "pipeline": {"gankit": ours, "tutorial": theirs},
+                       "matmul_flops_per_s": peak, "step_flops": flops,
+                       "achieved_flops_per_s": achieved}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -455,75 +455,107 @@ def train(train_step, dataset, epochs: int, *, steps_per_epoch: int | None = Non
             return history
     for cb in callbacks:
         getattr(cb, "on_train_begin", lambda: None)()
-
-    source = dataset.repeat() if steps_per_epoch else dataset
-    strategy = getattr(train_step, "strategy", None)
-    if strategy is not None and strategy.num_replicas_in_sync > 1:
-        source = strategy.experimental_distribute_dataset(source)  # each replica gets a share
-    # After a restart, replay the data of the finished steps (no training). A run continued in
-    # the same process (initial_epoch given, no checkpoint) has already drawn those batches.
-    replay = state is not None
-    if steps_per_epoch:
-        iterator = iter(source)
-        for _ in range(initial_epoch * steps_per_epoch + done if replay else 0):
-            next(iterator)
-    else:
-        for _ in range(initial_epoch if replay else 0):
-            iter(source)  # each new iterator advances the shuffle order by one epoch
-
+    batches = _Batches(dataset, steps_per_epoch, getattr(train_step, "strategy", None))
+    if state is not None:  # after a restart: replay the finished steps' data (no training)
+        batches.skip(initial_epoch, done)
     per_epoch = steps_per_epoch or _batches(dataset)
     progress = live.Progress(per_epoch and per_epoch * epochs,
                              (per_epoch or 0) * initial_epoch + done)
     logs = None
     for epoch in range(initial_epoch + 1, epochs + 1):
-        start, pending = time.perf_counter(), []
-        if not steps_per_epoch:
-            iterator = iter(source)
-            for _ in range(done):
-                next(iterator)
-        step = done
-
-        while steps_per_epoch is None or step < steps_per_epoch:
-            batch = next(iterator, None)
-            if batch is None:
-                break
-            logs = train_step(*(batch if isinstance(batch, tuple) else (batch,)))
-            pending.append(logs)
-            step += 1
-            progress.update(progress.done + 1, logs)
-            if checkpoint is not None and checkpoint.every_steps \
-                    and step % checkpoint.every_steps == 0:
-                _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
-                history.seconds.append(time.perf_counter() - start)  # this epoch's part so far
-                checkpoint.save(epoch - 1, step, history)
-                history.seconds.pop()
-        if step == 0:
-            raise ValueError("the dataset yielded no batch: is it empty?")
+        start = time.perf_counter()
+        step, logs = _run_epoch(train_step, batches.epoch(done), epoch, done, steps_per_epoch,
+                                progress, history, guard, checkpoint, start)
         if progress.total is None:  # now the length of an epoch is known
             progress.total = progress.done + step * (epochs - epoch)
-        if pending:
-            _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
-        seconds = time.perf_counter() - start
-        if done and history.seconds and len(history.seconds) == epoch:
-            seconds += history.seconds.pop()  # time spent on this epoch before the restart
-        history.seconds.append(seconds)
-        epoch_logs = {k: float(np.mean(v[-step:])) for k, v in history.step.items()}
-        for name, value in epoch_logs.items():
-            history.epoch.setdefault(name, []).append(value)
-        if log_every and (epoch % log_every == 0 or epoch in (initial_epoch + 1, epochs)):
-            shown = " · ".join(f"{k} {v:.4f}" for k, v in epoch_logs.items())
-            print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
-        for cb in callbacks:
-            cb.on_epoch_end(epoch, epoch_logs)
-        for name in epoch_logs.keys() - history.step.keys():  # added by a callback: keep it
-            history.epoch.setdefault(name, []).append(epoch_logs[name])
-        if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
-            checkpoint.save(epoch, 0, history)
+        _end_epoch(epoch, epochs, step, done, initial_epoch, start, history, callbacks,
+                   log_every, checkpoint)
         done = 0
     progress.close(logs)
     for cb in callbacks:
         getattr(cb, "on_train_end", lambda *a: None)()
     return history
+
+
+class _Batches:
+    """The batches `train` feeds the step: the dataset (repeated when an epoch is a number of
+    steps), distributed over the replicas of a multi-device strategy."""
+
+    def __init__(self, dataset, steps_per_epoch, strategy):
+        self.source = dataset.repeat() if steps_per_epoch else dataset
+        if strategy is not None and strategy.num_replicas_in_sync > 1:
+            self.source = strategy.experimental_distribute_dataset(self.source)
+        self.steps_per_epoch = steps_per_epoch
+        self.iterator = iter(self.source) if steps_per_epoch else None
+
+    def skip(self, epochs, steps):
+        """Replay `epochs` finished epochs and `steps` steps of the next one. tf.data draws each
+        epoch's shuffle order from the seed and the number of iterators made so far, so a
+        resumed run sees the same data as an unbroken one."""
+        if self.steps_per_epoch:
+            for _ in range(epochs * self.steps_per_epoch + steps):
+                next(self.iterator)
+        else:
+            for _ in range(epochs):
+                iter(self.source)  # each new iterator advances the shuffle order by one epoch
+
+    def epoch(self, done):
+        """The batches of the next epoch, `done` of them already trained on."""
+        if not self.steps_per_epoch:
+            self.iterator = iter(self.source)
+            for _ in range(done):
+                next(self.iterator)
+        step = done
+        while self.steps_per_epoch is None or step < self.steps_per_epoch:
+            batch = next(self.iterator, None)
+            if batch is None:
+                return
+            yield batch if isinstance(batch, tuple) else (batch,)
+            step += 1
+
+
+def _run_epoch(train_step, batches, epoch, done, steps_per_epoch, progress, history, guard,
+               checkpoint, start):
+    """Train on one epoch's batches, saving every `checkpoint.every_steps` steps. Returns the
+    epoch's step count and the last step's logs."""
+    pending, step, logs = [], done, None
+    for batch in batches:
+        logs = train_step(*batch)
+        pending.append(logs)
+        step += 1
+        progress.update(progress.done + 1, logs)
+        if checkpoint is not None and checkpoint.every_steps \
+                and step % checkpoint.every_steps == 0:
+            _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
+            history.seconds.append(time.perf_counter() - start)  # this epoch's part so far
+            checkpoint.save(epoch - 1, step, history)
+            history.seconds.pop()
+    if step == 0:
+        raise ValueError("the dataset yielded no batch: is it empty?")
+    if pending:
+        _record(pending, history, guard, f"epoch {epoch}, step {step}", checkpoint)
+    return step, logs
+
+
+def _end_epoch(epoch, epochs, step, done, initial_epoch, start, history, callbacks, log_every,
+               checkpoint):
+    """Record the epoch's seconds and mean logs, print them, run the callbacks, save."""
+    seconds = time.perf_counter() - start
+    if done and history.seconds and len(history.seconds) == epoch:
+        seconds += history.seconds.pop()  # time spent on this epoch before the restart
+    history.seconds.append(seconds)
+    epoch_logs = {k: float(np.mean(v[-step:])) for k, v in history.step.items()}
+    for name, value in epoch_logs.items():
+        history.epoch.setdefault(name, []).append(value)
+    if log_every and (epoch % log_every == 0 or epoch in (initial_epoch + 1, epochs)):
+        shown = " · ".join(f"{k} {v:.4f}" for k, v in epoch_logs.items())
+        print(f"epoch {epoch:>4}/{epochs} · {shown} · {seconds:.1f} s", flush=True)
+    for cb in callbacks:
+        cb.on_epoch_end(epoch, epoch_logs)
+    for name in epoch_logs.keys() - history.step.keys():  # added by a callback: keep it
+        history.epoch.setdefault(name, []).append(epoch_logs[name])
+    if checkpoint is not None and (epoch % checkpoint.every_epochs == 0 or epoch == epochs):
+        checkpoint.save(epoch, 0, history)
 
 
 def _batches(dataset) -> int | None:
