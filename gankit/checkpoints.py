@@ -52,6 +52,13 @@ def build_optimizers(*pairs, strategy=None):
                 optimizer.build(getattr(variables, "trainable_variables", variables))
 
 
+def _trainable(of):
+    """The trainable variables of a model, of a list of models, or a list of variables."""
+    if hasattr(of, "trainable_variables"):
+        return of.trainable_variables
+    return [v for item in of for v in getattr(item, "trainable_variables", [item])]
+
+
 class TrainingDiverged(FloatingPointError):
     """Training stopped by the `Guard`. `checkpoint` is the last good one (a path, or None)."""
 
@@ -123,7 +130,13 @@ def weights_finite(*models) -> bool:
 
 
 class Checkpoint:
-    """Save and restore a GAN run in `directory` (`tf.train.Checkpoint` under the hood).
+    """Save and restore a training run in `directory` (`tf.train.Checkpoint` under the hood).
+
+    A GAN: `Checkpoint(directory, generator, discriminator, g_optimizer, d_optimizer, ...)`.
+    Anything else, by name: `models` ({name: model}), `optimizers` ({name: (optimizer, the model
+    or list of models whose trainable variables it updates)}) and `variables` ({name: a variable
+    or a list of them}), e.g. CycleGAN's four networks, its two optimizers and its image pools.
+    Every model's RNG states (Dropout, noise layers) are saved too.
 
     every_epochs: save after every that many epochs, and after the last one (a save takes
         about 0.1 s: for epochs of a second or less, save every few epochs).
@@ -133,32 +146,41 @@ class Checkpoint:
     fresh: delete what `directory` holds and start over.
     noise: the `training.Noise` whose RNG state is saved; sample_grid: a `SampleGrid` whose fixed
         latent vectors are saved; a restore puts them back and reloads its frames so far.
-    extra: more variables to save with the run (e.g. the stored images of `ImagePool`s).
     """
 
-    def __init__(self, directory, generator, discriminator, g_optimizer, d_optimizer, *,
-                 noise=None, sample_grid=None, every_epochs: int = 1,
-                 every_steps: int | None = None, keep: int = 2, fresh: bool = False,
-                 extra=()):
+    def __init__(self, directory, generator=None, discriminator=None, g_optimizer=None,
+                 d_optimizer=None, *, models=None, optimizers=None, variables=None, noise=None,
+                 sample_grid=None, every_epochs: int = 1, every_steps: int | None = None,
+                 keep: int = 2, fresh: bool = False):
         checks.positive_int(every_epochs, "every_epochs")
         checks.positive_int(every_steps, "every_steps", none=True)
+        gan = (generator, discriminator, g_optimizer, d_optimizer)
+        if any(x is not None for x in gan):
+            if any(x is None for x in gan) or models or optimizers:
+                raise ValueError("Checkpoint: pass a GAN's generator, discriminator, g_optimizer "
+                                 "and d_optimizer, or models= and optimizers= by name, not both")
+            models = dict(generator=generator, discriminator=discriminator)
+            optimizers = dict(g_optimizer=(g_optimizer, generator),
+                              d_optimizer=(d_optimizer, discriminator))
+        if not models:
+            raise ValueError("Checkpoint: nothing to save: pass the models (and optimizers)")
         self.directory = Path(directory)
         if fresh and self.directory.exists():
             shutil.rmtree(self.directory)
-        self.models, self.optimizers = (generator, discriminator), (g_optimizer, d_optimizer)
+        self.models = tuple(models.values())
+        self.updates = {name: (opt, _trainable(of)) for name, (opt, of) in
+                        (optimizers or {}).items()}  # name → (optimizer, what it updates)
+        self.optimizers = tuple(opt for opt, _ in self.updates.values())
         self.every_epochs, self.every_steps = every_epochs, every_steps
         self.sample_grid = sample_grid
         self.epoch = tf.Variable(0, dtype=tf.int64, trainable=False)
         self.step = tf.Variable(0, dtype=tf.int64, trainable=False)  # steps done in the epoch
         self.history = tf.Variable("", dtype=tf.string, trainable=False)
-        objects = dict(generator=generator, discriminator=discriminator, g_optimizer=g_optimizer,
-                       d_optimizer=d_optimizer, epoch=self.epoch, step=self.step,
+        objects = dict(models, **{name: opt for name, (opt, _) in self.updates.items()},
+                       **(variables or {}), epoch=self.epoch, step=self.step,
                        history=self.history,
-                       # Every RNG state in the models (Dropout, noise layers) and in the noise.
                        rng=[v for m in self.models for v in m.variables if "seed_generator" in
                             v.path])
-        if extra:
-            objects["extra"] = list(extra)
         if noise is not None:  # (saved as "latent_rng": the name checkpoints have had)
             objects["latent_rng"] = noise.seed_generator.state
         if sample_grid is not None:
@@ -189,7 +211,7 @@ class Checkpoint:
         """
         if self.latest is None:
             return None
-        build_optimizers(*zip(self.optimizers, self.models))
+        build_optimizers(*self.updates.values())
         saved = list(self.manager.checkpoints)  # oldest first
         for index in range(len(saved) - 1, -1, -1):
             path = saved[index]

@@ -50,17 +50,6 @@ def make_siamese_step(translator: keras.Model, generator: keras.Model,
 
 # -------------------------------------------------------------------------- CycleGAN (notebook 13)
 
-def pair(model_a: keras.Model, model_b: keras.Model, name: str) -> keras.Model:
-    """One `keras.Model` holding two image models (CycleGAN's two generators, or its two
-    discriminators), so that one optimizer and one checkpoint entry cover both."""
-    if model_a.name == model_b.name:
-        raise ValueError(f"pair: the two models need different names (both are "
-                         f"{model_a.name!r}): pass name=... to their builders")
-    a = keras.Input(model_a.input_shape[1:], name=f"{name}_a")
-    b = keras.Input(model_b.input_shape[1:], name=f"{name}_b")
-    return keras.Model([a, b], [model_a(a), model_b(b)], name=name)
-
-
 class ImagePool(keras.layers.Layer):
     """The CycleGAN paper's history of generated images (Shrivastava et al., 2017): D is shown
     translations from earlier steps too, which damps the oscillation of the two players.
@@ -142,7 +131,7 @@ def make_cyclegan_step(g_xy: keras.Model, g_yx: keras.Model, d_x: keras.Model,
     g_vars = g_xy.trainable_variables + g_yx.trainable_variables
     build_optimizers((d_optimizer, d_vars), (g_optimizer, g_vars))
     for pool, source in zip(pools or (), (g_yx, g_xy)):  # their stored images exist from now on:
-        if not pool.built:  # a Checkpoint(extra=pool.variables) made after this keeps them
+        if not pool.built:  # a Checkpoint(variables=...) made after this keeps them
             pool.build(source.output_shape)
 
     @tf.function

@@ -107,7 +107,7 @@ def test_cyclegan_paper_switches_pool_identity_decay():
     step = translation.make_cyclegan_step(
         g_xy, g_yx, d_x, d_y, keras.optimizers.Adam(schedule), keras.optimizers.Adam(schedule),
         identity_weight=5.0, pools=pools, halve_d=True)
-    # the pools exist before the first step, so a Checkpoint(extra=...) made now keeps them
+    # the pools exist before the first step, so a Checkpoint(variables=...) made now keeps them
     assert [v.shape[0] for p in pools for v in p.variables if "images" in v.path] == [3, 3]
     x, y = batches()
     for _ in range(3):
@@ -135,25 +135,33 @@ def test_image_pool_returns_new_or_stored_images():
         translation.ImagePool(0)
 
 
-def test_checkpoint_keeps_paired_models_and_pool(tmp_path):
+def test_checkpoint_keeps_named_models_optimizers_and_pool(tmp_path):
+    """CycleGAN's run by name: four networks, one optimizer over both generators, one over both
+    discriminators, and the pool's stored images."""
     (g_xy, g_yx), (d_x, d_y) = small_cyclegan()
     pool = translation.ImagePool(2, seed=0)
     pool(batches()[0])
-    gens, discs = translation.pair(g_xy, g_yx, "generators"), translation.pair(d_x, d_y, "ds")
-    with pytest.raises(ValueError, match="different names"):
-        translation.pair(d_x, models.patch_discriminator(4, image_size=48, name="d_x"), "two")
-    ckpt = checkpoints.Checkpoint(tmp_path, gens, discs, keras.optimizers.Adam(),
-                                  keras.optimizers.Adam(), extra=pool.variables)
-    from gankit.training import History, build_optimizers
-
-    build_optimizers(*zip(ckpt.optimizers, ckpt.models))  # as after a training step
-    ckpt.save(1, 0, History())
+    g_opt, d_opt = keras.optimizers.Adam(), keras.optimizers.Adam()
+    ckpt = checkpoints.Checkpoint(
+        tmp_path, models=dict(g_xy=g_xy, g_yx=g_yx, d_x=d_x, d_y=d_y),
+        optimizers=dict(g_optimizer=(g_opt, [g_xy, g_yx]), d_optimizer=(d_opt, [d_x, d_y])),
+        variables=dict(pools=pool.variables))
+    step = translation.make_cyclegan_step(g_xy, g_yx, d_x, d_y, g_opt, d_opt)
+    step(*batches())  # the optimizers' slots hold values now
+    ckpt.save(1, 0, checkpoints.History())
     saved_g, saved_pool = weights(g_yx), np.asarray(pool.images).copy()
-    for v in g_yx.trainable_weights + [pool.images]:
+    saved_slots = [v.numpy().copy() for v in g_opt.variables]
+    for v in g_yx.trainable_weights + [pool.images] + g_opt.variables[1:]:
         v.assign(tf.zeros_like(v))
     assert ckpt.restore()[0] == 1
     assert not changed(saved_g, g_yx)
     np.testing.assert_array_equal(np.asarray(pool.images), saved_pool)
+    for a, b in zip(saved_slots, g_opt.variables):
+        np.testing.assert_array_equal(a, b.numpy())
+    with pytest.raises(ValueError, match="not both"):
+        checkpoints.Checkpoint(tmp_path, g_xy, d_x, g_opt, d_opt, models=dict(g=g_xy))
+    with pytest.raises(ValueError, match="nothing to save"):
+        checkpoints.Checkpoint(tmp_path)
 
 
 def test_cycle_loss():
