@@ -6,8 +6,11 @@ One GAN iteration is two updates:
 2. **Generator**: generate, let D score the samples, and change only G's weights so that D
    scores them higher. D is "frozen" simply because its variables are not in the update.
 
-`discriminator_update` and `generator_update` are those two updates; both training styles below
-(the `@tf.function` step of `make_train_step`, and `GAN.train_step` driven by `fit()`) call them.
+`discriminator_update` and `generator_update` are those two updates, plain tape → loss →
+gradient → apply code, and `alternating_step` is the book's iteration over them. Both training
+styles below (the step `make_train_step` returns, and `GAN.train_step` driven by `fit()`) run
+exactly these functions, a step's `lesson` (`live.source(step)` shows it), and add from outside
+what is not the lesson: compilation, the first-batch checks, distribution and loss scaling.
 """
 
 from __future__ import annotations
