@@ -7,9 +7,9 @@ weights) on the same MNIST batches. Rounds alternate between the steps so that b
 same machine load; the medians are reported. Then the input pipelines alone: gankit's
 `data.from_arrays` and the tutorial's `from_tensor_slices(...).shuffle(60000).batch(256)`.
 
-Against the machine: each step's floating-point operations, as TensorFlow's profiler counts them
-in the step's graph, times its steps per second, beside the rate of a large float32 matrix
-multiply measured in the same run (the best this machine does on dense arithmetic).
+Against the machine: each step's floating-point operations (G's and D's forward passes as
+TensorFlow's profiler counts them, three times over for a pass whose gradient is taken) times its
+steps per second, beside the rate of a large float32 matrix multiply measured in the same run.
 
     python benchmarks/dcgan_step.py [--steps 5] [--rounds 3] [--batch 256] [--mixed] [--json F]
 """
@@ -121,15 +121,24 @@ def images_per_second(step, batches, steps):
     return steps * len(batches[0]) / (time.perf_counter() - start)
 
 
-def step_flops(step, batch) -> int:
-    """The floating-point operations of one call of `step` on `batch`, from its graph."""
+def forward_flops(model, batch) -> int:
+    """The floating-point operations of one forward pass of `model` on `batch`, as TensorFlow's
+    profiler counts them in the graph of that call (2 per multiply-add)."""
     from tensorflow.python.profiler import model_analyzer, option_builder
 
-    function = getattr(step, "compiled", step)  # gankit's step: the tf.function it runs
     options = option_builder.ProfileOptionBuilder.float_operation()
     options["output"] = "none"
-    graph = function.get_concrete_function(batch).graph
+    graph = tf.function(lambda x: model(x, training=True)).get_concrete_function(batch).graph
     return int(model_analyzer.profile(graph, options=options).total_float_ops)
+
+
+def step_flops(g_forward, d_forward):
+    """Work per step, the usual accounting: a pass whose gradient is taken costs 3 forward passes
+    (the backward pass about twice the forward), one without a gradient costs 1."""
+    simultaneous = 3 * (g_forward + 2 * d_forward)  # G(z), D(real), D(G(z)); both tapes
+    alternating = g_forward + 3 * 2 * d_forward + 3 * (g_forward + d_forward)  # D's step, G's
+    return {"tutorial step": simultaneous, "gankit, simultaneous": simultaneous,
+            "gankit, alternating": alternating}
 
 
 def matmul_peak(n: int = 2048, repeats: int = 10, rounds: int = 3) -> float:
@@ -202,15 +211,16 @@ def main(argv=None):
           "alternating: D's step, then G's against the new D, as in the book)")
 
     peak = matmul_peak()
-    flops = {name: step_flops(step, batches[0]) for name, step in steps.items()}
+    noise = tf.zeros((args.batch, NOISE_DIM))
+    flops = step_flops(forward_flops(reference_g, noise), forward_flops(reference_d, batches[0]))
     achieved = {name: flops[name] * medians[name] / args.batch for name in steps}
     print(f"\nagainst the machine: a 2048 x 2048 float32 matmul runs at {peak / 1e9:.0f} GFLOP/s")
     print(f"{'step':<24}{'GFLOP/step':>11}{'GFLOP/s':>10}{'of matmul':>11}")
     for name in steps:
         print(f"{name:<24}{flops[name] / 1e9:>11.1f}{achieved[name] / 1e9:>10.1f}"
               f"{achieved[name] / peak:>10.0%}")
-    print("(operations as tf.profiler counts them in each step's graph; the alternating step "
-          "makes a second forward pass through G, so it does more work per image)")
+    print("(forward passes as tf.profiler counts them, x 3 where a gradient is taken; the "
+          "alternating step makes a second forward pass through G and D)")
 
     limit = min(len(x), 60_000)
     ours = pipeline_rate(data.from_arrays(x, args.batch), limit)
