@@ -101,7 +101,7 @@ def test_notebook_shows_the_step_it_trains_with(path):
         wanted.add("gankit.training.GAN.train_step")
     for factory in re.findall(r"gankit\.translation\.(make_\w+_step)\(", code):
         wanted.add(f"gankit.translation.{factory}")
-    own = re.search(r"def train_step\(self.*?\n(?:\s+.*\n)*?\s+tape\.gradient|GradientTape", code)
+    own = "def train_step(self" in code and "GradientTape" in code  # its own, written out
     assert wanted or own, f"{path.name} trains with no step this test knows"
     missing = {name for name in wanted if not re.search(re.escape(name) + r"\b", shown)}
     assert not missing, f"{path.name} trains with {sorted(missing)} but does not show it"
