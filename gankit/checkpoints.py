@@ -39,7 +39,8 @@ class History:
 
 
 def build_optimizers(*pairs, strategy=None):
-    """Create the slots of each `(optimizer, model or list of variables)` pair that has none yet.
+    """Create the slots of each `(optimizer, what it updates)` pair that has none yet: a model,
+    a list of models, or a list of variables.
 
     Keras creates them lazily at the first update; creating them now puts them under the
     strategy's scope (where the model's variables live), gives a restored checkpoint's values a
@@ -49,7 +50,7 @@ def build_optimizers(*pairs, strategy=None):
     with (strategy or tf.distribute.get_strategy()).scope():
         for optimizer, variables in pairs:
             if not optimizer.built:
-                optimizer.build(getattr(variables, "trainable_variables", variables))
+                optimizer.build(_trainable(variables))
 
 
 def _trainable(of):
@@ -168,8 +169,7 @@ class Checkpoint:
         if fresh and self.directory.exists():
             shutil.rmtree(self.directory)
         self.models = tuple(models.values())
-        self.updates = {name: (opt, _trainable(of)) for name, (opt, of) in
-                        (optimizers or {}).items()}  # name → (optimizer, what it updates)
+        self.updates = dict(optimizers or {})  # name → (optimizer, what it updates)
         self.optimizers = tuple(opt for opt, _ in self.updates.values())
         self.every_epochs, self.every_steps = every_epochs, every_steps
         self.sample_grid = sample_grid

@@ -14,6 +14,8 @@ from pathlib import Path
 import keras
 import tensorflow as tf
 
+from gankit import checks
+
 _GPUS_CONFIGURED = False
 _TRUE = {"1", "true", "yes", "on"}
 
@@ -103,9 +105,7 @@ def seed(value: int = 0, deterministic: bool = False) -> None:
         the same process. Even then, results differ between GPU models and library versions,
         and between CPU and GPU.
     """
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"seed: expected a non-negative int, got {value!r}")
-    keras.utils.set_random_seed(value)
+    keras.utils.set_random_seed(checks.non_negative_int(value, "seed"))
     if deterministic:
         tf.config.experimental.enable_op_determinism()
 
