@@ -550,16 +550,27 @@ def interval(values, confidence: float = 0.95, seed: int = 0) -> tuple[float, fl
 
 
 def resampled_interval(statistic, *samples, resamples: int = 200, confidence: float = 0.95,
-                       seed: int = 0) -> tuple[float, float, float]:
+                       seed: int = 0, paired: bool = False) -> tuple[float, float, float]:
     """(statistic(*samples), low, high): a percentile bootstrap interval of a statistic of whole
     sets, such as FD(a, real) − FD(b, real), each of `samples` resampled (rows, with
-    replacement) on its own. It covers the draw of the evaluated samples, not of the training."""
+    replacement) on its own. `paired=True` draws one set of rows for all of them: for sets whose
+    rows belong together, such as two models' outputs for the same inputs. It covers the draw of
+    the evaluated samples, not of the training."""
     samples = [np.asarray(x) for x in samples]
     if not samples or min(len(x) for x in samples) < 2:
         raise ValueError("resampled_interval: expected sets of at least 2 samples")
+    if paired and len({len(x) for x in samples}) > 1:
+        raise ValueError(f"resampled_interval: paired sets need the same number of rows, got "
+                         f"{[len(x) for x in samples]}")
     rng = np.random.default_rng(seed)
-    values = [statistic(*(x[rng.integers(0, len(x), len(x))] for x in samples))
-              for _ in range(resamples)]
+
+    def draw():
+        if paired:
+            rows = rng.integers(0, len(samples[0]), len(samples[0]))
+            return (x[rows] for x in samples)
+        return (x[rng.integers(0, len(x), len(x))] for x in samples)
+
+    values = [statistic(*draw()) for _ in range(resamples)]
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(statistic(*samples)), float(low), float(high)

@@ -148,3 +148,17 @@ def test_resampled_interval_holds_zero_for_one_distribution_and_not_for_two():
     assert low < 0 < high
     with pytest.raises(ValueError, match="at least 2"):
         metrics.resampled_interval(gap, same[:1], same)
+
+
+def test_paired_resampling_keeps_rows_together():
+    # b is a plus a small shift per row: only resampling the same rows of both sees how small
+    rng = np.random.default_rng(0)
+    a = rng.normal(0, 1, 200)
+    b = a + 0.1 + rng.normal(0, 0.01, 200)
+    mean_gap = lambda x, y: float(np.mean(y) - np.mean(x))  # noqa: E731
+    value, low, high = metrics.resampled_interval(mean_gap, a, b, paired=True)
+    assert low <= value <= high and high - low < 0.01 and low > 0.09
+    _, low, high = metrics.resampled_interval(mean_gap, a, b)
+    assert high - low > 0.2  # unpaired, the rows' own spread swamps the shift
+    with pytest.raises(ValueError, match="same number of rows"):
+        metrics.resampled_interval(mean_gap, a, b[:100], paired=True)
